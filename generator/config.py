@@ -1,0 +1,102 @@
+"""Workbook configuration: what a team may change without touching code.
+
+The embedded default is what ``csmetrics generate`` writes with no options.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from .catalog import Scales
+
+DEFAULT_CATEGORIES = (
+    "Sales question",
+    "Technical issue",
+    "Cancellation",
+    "Return",
+    "Shipping",
+    "Product availability",
+)
+DEFAULT_CHANNELS = ("Email", "Phone", "Chat", "Social media", "Web form")
+
+# Starting targets a team is expected to replace with its own; industry benchmarks
+# are shown beside them, never used as the target.
+DEFAULT_TARGETS: dict[str, float] = {
+    "nps": 40,
+    "csat": 0.85,
+    "ces": 0.80,
+    "frt": 4,
+    "art": 24,
+    "fcr": 0.75,
+    "reopen_rate": 0.05,
+    "churn_rate": 0.02,
+    "renewal_rate": 0.90,
+}
+
+
+@dataclass(frozen=True)
+class Currency:
+    code: str
+    symbol: str
+    number_format: str
+
+
+CURRENCIES = {
+    "USD": Currency("USD", "$", '"$"#,##0.00'),
+    "EUR": Currency("EUR", "€", '#,##0.00\\ "€"'),
+    "GBP": Currency("GBP", "£", '"£"#,##0.00'),
+    "CNY": Currency("CNY", "¥", '"¥"#,##0.00'),
+    "RUB": Currency("RUB", "₽", '#,##0.00\\ "₽"'),
+    "ZAR": Currency("ZAR", "R", '"R"\\ #,##0.00'),
+}
+
+
+@dataclass(frozen=True)
+class Config:
+    company: str = "Your company"
+    title: str = "Customer Service Metrics"
+    language: str = "en"
+    year: int = 2026
+    start_month: int = 1  # first month of the fiscal year
+    currency: str = "USD"
+    scales: Scales = field(default_factory=Scales)
+    categories: tuple[str, ...] = DEFAULT_CATEGORIES
+    channels: tuple[str, ...] = DEFAULT_CHANNELS
+    targets: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_TARGETS))
+    gross_margin: float = 1.0
+    benchmarks: bool = True
+    primary_color: str = "#1F4E79"
+    accent_color: str = "#2E75B6"
+    font: str = "Calibri"
+    author: str = "csmetrics"
+
+    @property
+    def money(self) -> Currency:
+        return CURRENCIES[self.currency]
+
+    def with_period(self, year: int | None = None, start_month: int | None = None) -> Config:
+        """Copy with the command line's --year/--start-month applied."""
+        changes: dict[str, int] = {}
+        if year is not None:
+            changes["year"] = year
+        if start_month is not None:
+            changes["start_month"] = start_month
+        return replace(self, **changes)
+
+
+class ConfigError(ValueError):
+    """A configuration problem, worded for the user."""
+
+
+def validate(config: Config) -> Config:
+    """Reject values no workbook can be built from; one message per problem."""
+    problems = []
+    if not 1900 <= config.year <= 9998:
+        problems.append(f"year: {config.year} is not between 1900 and 9998")
+    if not 1 <= config.start_month <= 12:
+        problems.append(f"start_month: {config.start_month} is not a month number 1-12")
+    if config.currency not in CURRENCIES:
+        problems.append(f"currency: {config.currency!r} is not one of {', '.join(CURRENCIES)}")
+    if problems:
+        raise ConfigError("; ".join(problems))
+    return config

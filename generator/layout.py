@@ -1,0 +1,234 @@
+"""Where everything sits: the sheet layouts computed from the catalog and the
+configuration. No other module invents a cell address."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
+
+from .catalog import GROUPS, INPUTS, KPIS, Calculator
+from .config import Config
+from .periods import COLUMNS, MONTHS_PER_YEAR, Column
+
+TITLE_ROW, BACK_LINK_ROW = 0, 1
+
+
+def quote_sheet(name: str) -> str:
+    """Sheet name as a formula prefix: quoted when it is not a plain word."""
+    if name.replace("_", "").isalnum() and name.isascii() and not name[0].isdigit():
+        return name
+    return "'" + name.replace("'", "''") + "'"
+
+
+def absolute(row: int, col: int) -> str:
+    return xl_rowcol_to_cell(row, col, row_abs=True, col_abs=True)
+
+
+def cell(row: int, col: int) -> str:
+    return xl_rowcol_to_cell(row, col)
+
+
+def area(first_row: int, first_col: int, last_row: int, last_col: int, fixed: bool = True) -> str:
+    if fixed:
+        return f"{absolute(first_row, first_col)}:{absolute(last_row, last_col)}"
+    return f"{cell(first_row, first_col)}:{cell(last_row, last_col)}"
+
+
+@dataclass(frozen=True)
+class Row:
+    kind: str  # section, group, input, kpi, assumption, helper, blank
+    key: str  # text key or id
+    row: int
+
+
+@dataclass
+class TrackerLayout:
+    """Rows and columns of the Tracker sheet."""
+
+    sheet: str
+    benchmarks: bool
+    rows: list[Row] = field(default_factory=list)
+    input_row: dict[str, int] = field(default_factory=dict)
+    kpi_row: dict[str, int] = field(default_factory=dict)
+    helper_row: dict[str, int] = field(default_factory=dict)
+    section_row: dict[str, int] = field(default_factory=dict)
+    assumption_row: dict[str, int] = field(default_factory=dict)
+
+    HEADER_ROW = 3
+    LABEL_COL, UNIT_COL, FIRST_PERIOD_COL = 0, 1, 2
+
+    @classmethod
+    def build(cls, config: Config, sheet: str) -> TrackerLayout:
+        layout = cls(sheet=sheet, benchmarks=config.benchmarks)
+        row = cls.HEADER_ROW + 1
+
+        def add(kind: str, key: str) -> int:
+            nonlocal row
+            layout.rows.append(Row(kind, key, row))
+            row += 1
+            return row - 1
+
+        layout.section_row["inputs"] = add("section", "section_inputs")
+        for group in GROUPS:
+            add("group", f"group_{group}")
+            for item in INPUTS:
+                if item.group == group:
+                    layout.input_row[item.id] = add("input", item.id)
+        add("blank", "")
+        layout.section_row["assumptions"] = add("section", "section_assumptions")
+        layout.assumption_row["gross_margin"] = add("assumption", "gross_margin")
+        add("blank", "")
+        layout.section_row["kpis"] = add("section", "section_kpis")
+        for group in GROUPS:
+            add("group", f"group_{group}")
+            for kpi in KPIS:
+                if kpi.group == group:
+                    layout.kpi_row[kpi.id] = add("kpi", kpi.id)
+        add("blank", "")
+        layout.section_row["helpers"] = add("section", "section_helpers")
+        for item in INPUTS:
+            if item.weight:
+                layout.helper_row[f"{item.id}_xw"] = add("helper", f"{item.id}_xw")
+                layout.helper_row[f"{item.id}_w"] = add("helper", f"{item.id}_w")
+        return layout
+
+    # columns ---------------------------------------------------------------
+    def col(self, column: Column) -> int:
+        return self.FIRST_PERIOD_COL + COLUMNS.index(column)
+
+    @property
+    def last_period_col(self) -> int:
+        return self.FIRST_PERIOD_COL + len(COLUMNS) - 1
+
+    @property
+    def target_col(self) -> int:
+        return self.last_period_col + 1
+
+    @property
+    def benchmark_col(self) -> int | None:
+        return self.target_col + 1 if self.benchmarks else None
+
+    @property
+    def last_col(self) -> int:
+        return self.benchmark_col if self.benchmark_col is not None else self.target_col
+
+    # addresses -------------------------------------------------------------
+    def month_cells(self, row: int, column: Column) -> list[str]:
+        return [cell(row, self.FIRST_PERIOD_COL + m) for m in column.months]
+
+    def month_span(self, row: int, column: Column) -> str:
+        first = self.FIRST_PERIOD_COL + column.months[0]
+        last = self.FIRST_PERIOD_COL + column.months[-1]
+        return area(row, first, row, last, fixed=False)
+
+    def months_ref(self, row: int) -> str:
+        """Absolute reference to a row's month cells, for defined names."""
+        first = self.FIRST_PERIOD_COL
+        return f"{quote_sheet(self.sheet)}!{area(row, first, row, first + MONTHS_PER_YEAR - 1)}"
+
+    def ref(self, row: int, first_col: int, last_col: int | None = None) -> str:
+        text = absolute(row, first_col)
+        if last_col is not None and last_col != first_col:
+            text += ":" + absolute(row, last_col)
+        return f"{quote_sheet(self.sheet)}!{text}"
+
+
+@dataclass
+class VolumeLayout:
+    """The Ticket Volume sheet: months down, categories then channels across."""
+
+    sheet: str
+    categories: tuple[str, ...]
+    channels: tuple[str, ...]
+
+    INTRO_ROW, BAND_ROW, HEADER_ROW = 2, 4, 5
+    FIRST_MONTH_ROW = 6
+    MONTH_COL = 0
+
+    @property
+    def year_row(self) -> int:
+        return self.FIRST_MONTH_ROW + MONTHS_PER_YEAR
+
+    @property
+    def chart_row(self) -> int:
+        return self.year_row + 2
+
+    def month_row(self, month: int) -> int:
+        return self.FIRST_MONTH_ROW + month
+
+    def category_col(self, index: int) -> int:
+        return 1 + index
+
+    @property
+    def category_total_col(self) -> int:
+        return 1 + len(self.categories)
+
+    def channel_col(self, index: int) -> int:
+        return self.category_total_col + 2 + index
+
+    @property
+    def channel_total_col(self) -> int:
+        return self.channel_col(len(self.channels))
+
+    @property
+    def last_col(self) -> int:
+        return self.channel_total_col
+
+    def ref(self, first_row: int, first_col: int, last_row: int, last_col: int) -> str:
+        return f"{quote_sheet(self.sheet)}!{area(first_row, first_col, last_row, last_col)}"
+
+    def total_cell(self, month: int) -> str:
+        """The category total of a month, as other sheets refer to it."""
+        return f"{quote_sheet(self.sheet)}!{absolute(self.month_row(month), self.category_total_col)}"
+
+
+@dataclass(frozen=True)
+class CalculatorBlock:
+    calculator: Calculator
+    title_row: int
+    definition_row: int
+    formula_row: int
+    better_row: int
+    input_rows: dict[str, int]
+    result_rows: dict[str, int]  # by result id ("" = main)
+
+
+@dataclass
+class FormulasLayout:
+    """Calculators stacked down the Formulas & Definitions sheet, then the KPI table."""
+
+    sheet: str
+    blocks: list[CalculatorBlock] = field(default_factory=list)
+    kpi_table_row: int = 0
+
+    INTRO_ROW = 2
+    LABEL_COL, VALUE_COL, UNIT_COL, NOTE_COL = 0, 1, 2, 3
+
+    @classmethod
+    def build(cls, calculators: tuple[Calculator, ...], sheet: str) -> FormulasLayout:
+        layout = cls(sheet=sheet)
+        row = cls.INTRO_ROW + 2
+        for calc in calculators:
+            title, definition, formula, better = row, row + 1, row + 2, row + 3
+            row += 4
+            inputs = {}
+            for item in calc.inputs:
+                inputs[item.id] = row
+                row += 1
+            results = {}
+            for result in calc.results:
+                results[result.id] = row
+                row += 1
+            layout.blocks.append(CalculatorBlock(calc, title, definition, formula, better,
+                                                 inputs, results))
+            row += 1
+        layout.kpi_table_row = row + 1
+        return layout
+
+    def ref(self, row: int, col: int) -> str:
+        return f"{quote_sheet(self.sheet)}!{absolute(row, col)}"
+
+
+def column_letter(col: int) -> str:
+    return xl_col_to_name(col)

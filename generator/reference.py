@@ -1,0 +1,206 @@
+"""The reference implementation: every number the workbook shows, in plain Python.
+
+It gives the workbook its cached values and is what the tests compare real
+spreadsheet engines against. Rollups are implemented here independently of the
+spreadsheet formulas (which the engines check); KPI and calculator formulas come
+from the catalog's expression trees.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from .catalog import (
+    CHECKS,
+    INPUTS,
+    KPI_BY_ID,
+    KPIS,
+    Calculator,
+    Rollup,
+)
+from .data import Series, Value, WorkbookData
+from .expr import evaluate
+from .periods import COLUMNS, MONTH_COLUMNS, Column
+
+Key = tuple[str, str]  # (id, column key)
+
+
+def round_half_away(value: float, digits: int = 0) -> float:
+    """Round as Excel does (half away from zero), not banker's rounding."""
+    scale = 10**digits
+    return math.copysign(math.floor(abs(value) * scale + 0.5) / scale, value)
+
+
+# --------------------------------------------------------------------------- rollups
+
+
+def rollup(kind: Rollup, values: Sequence[Value], weights: Sequence[Value] | None = None) -> Value:
+    """Combine monthly values into one figure, ignoring months not filled."""
+    filled = [v for v in values if v is not None]
+    if kind is Rollup.WEIGHTED:
+        assert weights is not None
+        pairs = [(v, w) for v, w in zip(values, weights, strict=True)
+                 if v is not None and w is not None]
+        weight = sum(w for _, w in pairs)
+        return None if weight == 0 else sum(v * w for v, w in pairs) / weight
+    if not filled:
+        return None
+    if kind is Rollup.FLOW:
+        return sum(filled)
+    if kind is Rollup.STOCK_START:
+        return filled[0]
+    if kind is Rollup.STOCK_END:
+        return filled[-1]
+    if kind is Rollup.MEAN:
+        return sum(filled) / len(filled)
+    raise ValueError(kind)
+
+
+def series_total(series: Sequence[Series], month: int) -> Value:
+    """Total of several series in one month; blank when none is filled."""
+    filled = [s[month] for s in series if s[month] is not None]
+    return sum(filled) if filled else None
+
+
+def weighted_parts(value: Value, weight: Value) -> tuple[Value, Value]:
+    """The helper cells of a weighted average: (value × weight, weight), blank
+    unless both are filled."""
+    if value is None or weight is None:
+        return None, None
+    return value * weight, weight
+
+
+# --------------------------------------------------------------------------- tracker
+
+
+@dataclass
+class TrackerResult:
+    inputs: dict[Key, Value] = field(default_factory=dict)  # incl. rollup columns
+    kpis: dict[Key, Value] = field(default_factory=dict)
+    helpers: dict[Key, Value] = field(default_factory=dict)  # ("<input>_xw"|"<input>_w", month)
+
+
+class _ColumnScope:
+    """Values seen by a KPI formula in one column."""
+
+    def __init__(self, result: TrackerResult, column: Column, gross_margin: Value):
+        self.result, self.column, self.gross_margin = result, column, gross_margin
+
+    def value(self, kind: str, id: str) -> Value:
+        if kind == "inp":
+            return self.result.inputs[(id, self.column.key)]
+        if kind == "kpi":
+            return kpi_value(self.result, id, self.column, self.gross_margin)
+        if kind == "assumption" and id == "gross_margin":
+            return self.gross_margin
+        raise KeyError((kind, id))
+
+    def months(self, kind: str, id: str) -> int | None:
+        if not self.column.is_rollup:
+            return None
+        monthly = [kpi_value(self.result, id, MONTH_COLUMNS[m], self.gross_margin)
+                   for m in self.column.months]
+        return sum(v is not None for v in monthly)
+
+
+def kpi_value(result: TrackerResult, kpi_id: str, column: Column, gross_margin: Value) -> Value:
+    key = (kpi_id, column.key)
+    if key not in result.kpis:
+        scope = _ColumnScope(result, column, gross_margin)
+        result.kpis[key] = evaluate(KPI_BY_ID[kpi_id].formula, scope)
+    return result.kpis[key]
+
+
+def monthly_inputs(data: WorkbookData) -> dict[str, Series]:
+    """Every tracker input per month, including tickets received from the volume tab."""
+    series = {item.id: list(data.input_series(item.id)) for item in INPUTS if not item.from_volume}
+    volume = list(data.volume.values())
+    series["tickets_new"] = [series_total(volume, m) for m in range(len(MONTH_COLUMNS))]
+    return series
+
+
+def tracker(data: WorkbookData) -> TrackerResult:
+    """Inputs with their rollups, and every KPI in every column."""
+    result = TrackerResult()
+    monthly = monthly_inputs(data)
+    for item in INPUTS:
+        values = monthly[item.id]
+        weights = monthly[item.weight] if item.weight else None
+        for column in COLUMNS:
+            span = [values[m] for m in column.months]
+            if column.is_rollup:
+                span_weights = [weights[m] for m in column.months] if weights else None
+                result.inputs[(item.id, column.key)] = rollup(item.rollup, span, span_weights)
+            else:
+                result.inputs[(item.id, column.key)] = span[0]
+        if weights:
+            for m, (value, weight) in enumerate(zip(values, weights, strict=True)):
+                xw, w = weighted_parts(value, weight)
+                result.helpers[(f"{item.id}_xw", f"m{m}")] = xw
+                result.helpers[(f"{item.id}_w", f"m{m}")] = w
+    for kpi in KPIS:
+        for column in COLUMNS:
+            kpi_value(result, kpi.id, column, data.gross_margin)
+    return result
+
+
+def inconsistencies(data: WorkbookData) -> list[str]:
+    """Warnings for inputs that contradict each other (never silently fixed)."""
+    problems = []
+    for check in CHECKS:
+        small, large = data.input_series(check.small), data.input_series(check.large)
+        for month, (a, b) in enumerate(zip(small, large, strict=True)):
+            if a is not None and b is not None and a > b:
+                problems.append(f"month {month + 1}: {check.small} ({a:g}) > {check.large} ({b:g})")
+    return problems
+
+
+# --------------------------------------------------------------------------- calculators
+
+
+class _CalcScope:
+    def __init__(self, values: dict[str, Value]):
+        self.values = values
+
+    def value(self, kind: str, id: str) -> Value:
+        assert kind == "calc", kind
+        return self.values.get(id)
+
+    def months(self, kind: str, id: str) -> int | None:
+        return None
+
+
+def calculator(calc: Calculator, values: dict[str, Value]) -> dict[str, Value]:
+    """Results of one calculator by result id ("" for the main result)."""
+    scope = _CalcScope(values)
+    return {result.id: evaluate(result.formula, scope) for result in calc.results}
+
+
+# --------------------------------------------------------------------------- volume
+
+
+@dataclass
+class VolumeResult:
+    category_totals: list[Value]  # per month
+    channel_totals: list[Value]
+    category_year: dict[str, Value]  # per category, the year's total
+    channel_year: dict[str, Value]
+    grand_category: Value
+    grand_channel: Value
+
+
+def volume(data: WorkbookData) -> VolumeResult:
+    months = range(len(MONTH_COLUMNS))
+    categories, channels = list(data.volume.values()), list(data.channels.values())
+    category_totals = [series_total(categories, m) for m in months]
+    channel_totals = [series_total(channels, m) for m in months]
+    return VolumeResult(
+        category_totals=category_totals,
+        channel_totals=channel_totals,
+        category_year={name: rollup(Rollup.FLOW, s) for name, s in data.volume.items()},
+        channel_year={name: rollup(Rollup.FLOW, s) for name, s in data.channels.items()},
+        grand_category=rollup(Rollup.FLOW, category_totals),
+        grand_channel=rollup(Rollup.FLOW, channel_totals),
+    )

@@ -1,0 +1,99 @@
+"""The Start here sheet: title, how to use, navigation, legend, helpdesk sources."""
+
+from __future__ import annotations
+
+from .catalog import INPUTS
+from .layout import TITLE_ROW
+from .sheet_common import SheetWriter
+
+HELPDESKS = ("zendesk", "freshdesk", "helpscout", "intercom")
+WIDTHS = (34, 40, 40, 40, 40)
+
+
+class StartSheet(SheetWriter):
+    def write(self) -> None:
+        row = self._write_title()
+        row = self._write_steps(row + 1)
+        row = self._write_links(row + 1)
+        row = self._write_legend(row + 1)
+        row = self._write_sources(row + 1)
+        for col, width in enumerate(WIDTHS):
+            self.ws.set_column(col, col, width)
+        self.ws.hide_gridlines(2)
+        self.set_up_print(TITLE_ROW, row, len(WIDTHS) - 1)
+        self.ws.set_tab_color(self.config.primary_color)
+        self.ws.activate()
+
+    def _write_title(self) -> int:
+        ws, text, styles = self.ws, self.text, self.styles
+        ws.write_string(TITLE_ROW, 0, text("start_title"), styles.title)
+        ws.set_row(TITLE_ROW, 24)
+        ws.write_string(TITLE_ROW + 1, 0, text("start_company"), styles.subtitle)
+        labels = self.context.month_labels
+        ws.write_string(TITLE_ROW + 2, 0, text("start_period", first_month=labels[0],
+                                               last_month=labels[-1]), styles.subtitle)
+        return TITLE_ROW + 3
+
+    def _write_steps(self, row: int) -> int:
+        ws, text, styles = self.ws, self.text, self.styles
+        ws.write_string(row, 0, text("start_steps_title"), styles.section)
+        for col in range(1, len(WIDTHS)):
+            ws.write_blank(row, col, None, styles.section)
+        for step in range(1, 5):
+            row += 1
+            ws.merge_range(row, 0, row, len(WIDTHS) - 1, "", styles.wrap)
+            ws.write_string(row, 0, text(f"start_step_{step}"), styles.wrap)
+            ws.set_row(row, 30)
+        return row + 1
+
+    def _write_links(self, row: int) -> int:
+        ws, text, styles, context = self.ws, self.text, self.styles, self.context
+        ws.write_string(row, 0, text("start_links_title"), styles.section)
+        for col in range(1, len(WIDTHS)):
+            ws.write_blank(row, col, None, styles.section)
+        tracker, names = context.tracker, context.sheet_names
+        links = (
+            (names["tracker"], f"A{tracker.section_row['inputs'] + 1}", "link_tracker_inputs"),
+            (names["tracker"], f"A{tracker.section_row['kpis'] + 1}", "link_tracker_kpis"),
+            (names["tracker"], f"A{tracker.section_row['assumptions'] + 1}",
+             "link_tracker_assumptions"),
+            (names["volume"], "A1", "link_volume"),
+            (names["formulas"], "A1", "link_formulas"),
+        )
+        for sheet, target, key in links:
+            row += 1
+            self.write_link(row, 0, sheet, target, text(key))
+        return row + 1
+
+    def _write_legend(self, row: int) -> int:
+        ws, text, styles = self.ws, self.text, self.styles
+        for key, style in (("start_legend_input", styles.legend_input),
+                           ("start_legend_flag", styles.legend_flag),
+                           ("start_legend_good", styles.legend_good),
+                           ("start_legend_bad", styles.legend_bad)):
+            ws.write_string(row, 0, text(key), style)
+            row += 1
+        return row
+
+    def _write_sources(self, row: int) -> int:
+        ws, text, styles = self.ws, self.text, self.styles
+        ws.write_string(row, 0, text("start_sources_title"), styles.section)
+        for col in range(1, len(WIDTHS)):
+            ws.write_blank(row, col, None, styles.section)
+        row += 1
+        ws.merge_range(row, 0, row, len(WIDTHS) - 1, "", styles.note)
+        ws.write_string(row, 0, text("start_sources_intro"), styles.note)
+        row += 1
+        ws.write_string(row, 0, text("src_header_input"), styles.header_left)
+        for col, desk in enumerate(HELPDESKS, start=1):
+            ws.write_string(row, col, text(f"src_header_{desk}"), styles.header_left)
+        for item in INPUTS:
+            row += 1
+            ws.write_string(row, 0, text(f"inp_{item.id}"), styles.wrap)
+            longest = 0
+            for col, desk in enumerate(HELPDESKS, start=1):
+                source = text(f"src_{item.id}_{desk}")
+                longest = max(longest, len(source))
+                ws.write_string(row, col, source, styles.wrap)
+            ws.set_row(row, 13 * max(2, -(-longest // 42)) + 3)
+        return row

@@ -1,0 +1,265 @@
+"""The Tracker sheet: monthly inputs, their rollups, KPIs, targets and benchmarks."""
+
+from __future__ import annotations
+
+from .catalog import (
+    BENCHMARK_BY_KPI,
+    CHECKS,
+    INPUT_BY_ID,
+    KPI_BY_ID,
+    Better,
+    Input,
+    Rollup,
+    Unit,
+)
+from .expr import render, required_blank_test
+from .layout import BACK_LINK_ROW, TITLE_ROW, Row, TrackerLayout, cell, column_letter
+from .periods import COLUMNS, MONTH_COLUMNS, QUARTER_COLUMNS, YEAR_COLUMN, Column
+from .sheet_common import SheetWriter, validation
+
+LABEL_WIDTH, UNIT_WIDTH, PERIOD_WIDTH, TARGET_WIDTH, BENCHMARK_WIDTH = 38, 9, 10.5, 10, 30
+
+
+class _KpiScope:
+    """Cell addresses a KPI formula reads in one column of the tracker."""
+
+    def __init__(self, sheet: TrackerSheet, column: Column):
+        self.sheet, self.column = sheet, column
+        self.layout = sheet.context.tracker
+
+    def cell(self, kind: str, id: str) -> str:
+        col = self.layout.col(self.column)
+        if kind == "inp":
+            return cell(self.layout.input_row[id], col)
+        if kind == "kpi":
+            return cell(self.layout.kpi_row[id], col)
+        if kind == "assumption":
+            row = self.layout.assumption_row[id]
+            return f"${column_letter(self.layout.FIRST_PERIOD_COL)}${row + 1}"
+        raise KeyError((kind, id))
+
+    def month_count(self, kind: str, id: str) -> str | None:
+        if not self.column.is_rollup:
+            return None
+        row = self.layout.kpi_row[id] if kind == "kpi" else self.layout.input_row[id]
+        return f"COUNT({self.layout.month_span(row, self.column)})"
+
+
+class TrackerSheet(SheetWriter):
+    def write(self) -> None:
+        self._write_header()
+        for row in self.layout.rows:
+            writer = getattr(self, f"_write_{row.kind}_row")
+            writer(row)
+        self._write_conditional_formats()
+        self._define_names()
+        self._set_up_page()
+
+    @property
+    def layout(self) -> TrackerLayout:
+        return self.context.tracker
+
+    # header -------------------------------------------------------------
+    def _write_header(self) -> None:
+        ws, styles, text, layout = self.ws, self.styles, self.text, self.layout
+        ws.write_string(TITLE_ROW, 0, text("tracker_title"), styles.title)
+        self.write_back_link(BACK_LINK_ROW, 0)
+        ws.write_string(2, 0, text("start_company"), styles.subtitle)
+        header = layout.HEADER_ROW
+        ws.write_string(header, layout.LABEL_COL, text("header_metric"), styles.header_left)
+        ws.write_string(header, layout.UNIT_COL, text("header_unit"), styles.header)
+        for column, start in zip(MONTH_COLUMNS, self.context.period_starts, strict=True):
+            ws.write_datetime(header, layout.col(column), start, styles.header_date)
+        for number, column in enumerate(QUARTER_COLUMNS, start=1):
+            ws.write_string(header, layout.col(column), text("quarter_label", n=number),
+                            styles.header)
+        fiscal = self.config.start_month != 1
+        ws.write_string(header, layout.col(YEAR_COLUMN),
+                        text("year_label", fiscal=fiscal), styles.header)
+        ws.write_string(header, layout.target_col, text("header_target"), styles.header)
+        if layout.benchmark_col is not None:
+            ws.write_string(header, layout.benchmark_col, text("header_benchmark"), styles.header)
+        ws.set_row(header, 30)
+
+    # rows ---------------------------------------------------------------
+    def _write_section_row(self, row: Row) -> None:
+        self.ws.write_string(row.row, 0, self.text(row.key), self.styles.section)
+        for col in range(1, self.layout.last_col + 1):
+            self.ws.write_blank(row.row, col, None, self.styles.section)
+
+    def _write_group_row(self, row: Row) -> None:
+        self.ws.write_string(row.row, 0, self.text(row.key), self.styles.group)
+        for col in range(1, self.layout.last_col + 1):
+            self.ws.write_blank(row.row, col, None, self.styles.group)
+
+    def _write_blank_row(self, row: Row) -> None:
+        return None
+
+    def _write_input_row(self, row: Row) -> None:
+        item = INPUT_BY_ID[row.key]
+        ws, styles, layout = self.ws, self.styles, self.layout
+        ws.write_string(row.row, layout.LABEL_COL, self.text(f"inp_{item.id}"), styles.label)
+        ws.write_string(row.row, layout.UNIT_COL, self.unit_text(item.unit), styles.unit)
+        results = self.context.tracker_result.inputs
+        for column in MONTH_COLUMNS:
+            col = layout.col(column)
+            if item.from_volume:
+                month = column.months[0]
+                source = self.context.volume.total_cell(month)
+                ws.write_formula(row.row, col, f'=IF({source}="","",{source})',
+                                 styles.value(item.unit), self.cached(results[(item.id, column.key)]))
+            else:
+                self.write_input(row.row, col, self.context.data.inputs[item.id][column.months[0]],
+                                 item.unit)
+        if not item.from_volume:
+            first, last = layout.col(MONTH_COLUMNS[0]), layout.col(MONTH_COLUMNS[-1])
+            ws.data_validation(row.row, first, row.row, last, validation(
+                self.text, item.unit, help_key=f"inp_{item.id}_help",
+                title=self.text(f"inp_{item.id}")))
+        for column in (*QUARTER_COLUMNS, YEAR_COLUMN):
+            ws.write_formula(row.row, layout.col(column), self._rollup_formula(item, row.row, column),
+                             styles.value(item.unit, rollup=True),
+                             self.cached(results[(item.id, column.key)]))
+
+    def _write_assumption_row(self, row: Row) -> None:
+        ws, layout = self.ws, self.layout
+        ws.write_string(row.row, layout.LABEL_COL, self.text(f"assumption_{row.key}"),
+                        self.styles.label)
+        ws.write_string(row.row, layout.UNIT_COL, self.unit_text(Unit.PERCENT), self.styles.unit)
+        self.write_input(row.row, layout.FIRST_PERIOD_COL, self.context.data.gross_margin,
+                         Unit.PERCENT)
+        ws.data_validation(row.row, layout.FIRST_PERIOD_COL, row.row, layout.FIRST_PERIOD_COL,
+                           validation(self.text, Unit.PERCENT, help_key=f"assumption_{row.key}_help",
+                                      title=self.text(f"assumption_{row.key}")))
+        self.context.define(f"assumption_{row.key}",
+                            layout.ref(row.row, layout.FIRST_PERIOD_COL))
+
+    def _write_kpi_row(self, row: Row) -> None:
+        kpi = KPI_BY_ID[row.key]
+        ws, styles, layout = self.ws, self.styles, self.layout
+        ws.write_string(row.row, layout.LABEL_COL, self.text(f"kpi_{kpi.id}"), styles.label)
+        ws.write_string(row.row, layout.UNIT_COL, self.unit_text(kpi.unit), styles.unit)
+        results = self.context.tracker_result.kpis
+        for column in COLUMNS:
+            formula = render(kpi.formula, _KpiScope(self, column))
+            ws.write_formula(row.row, layout.col(column), formula,
+                             styles.value(kpi.unit, rollup=column.is_rollup, bold=True),
+                             self.cached(results[(kpi.id, column.key)]))
+        target = (self.context.data.targets or {}).get(kpi.id)
+        self.write_input(row.row, layout.target_col, target, kpi.unit)
+        ws.data_validation(row.row, layout.target_col, row.row, layout.target_col, {
+            "validate": "decimal", "criteria": "between",
+            "minimum": -1e12, "maximum": 1e12,
+            "input_title": self.text("valid_target_title"),
+            "input_message": self.text("valid_target_help"),
+            "error_title": self.text("valid_error_title"),
+            "error_message": self.text("valid_target_error"),
+        })
+        benchmark = BENCHMARK_BY_KPI.get(kpi.id)
+        if layout.benchmark_col is not None and benchmark:
+            ws.write_string(row.row, layout.benchmark_col, self.text(f"bench_{benchmark.key}"),
+                            styles.benchmark)
+            ws.write_comment(row.row, layout.benchmark_col,
+                             self.text(f"bench_{benchmark.key}_source"),
+                             {"x_scale": 2.5, "y_scale": 1.6})
+
+    def _write_helper_row(self, row: Row) -> None:
+        """Hidden cell-by-cell helpers for weighted averages (no array formulas)."""
+        input_id, part = row.key.rsplit("_", 1)
+        item = INPUT_BY_ID[input_id]
+        ws, layout = self.ws, self.layout
+        label = self.text(f"inp_{input_id}")
+        ws.write_string(row.row, layout.LABEL_COL, self.text(f"helper_{part}", label=label),
+                        self.styles.helper_label)
+        value_row, weight_row = layout.input_row[input_id], layout.input_row[item.weight]
+        for column in MONTH_COLUMNS:
+            col = layout.col(column)
+            value, weight = cell(value_row, col), cell(weight_row, col)
+            product = f"{value}*{weight}" if part == "xw" else weight
+            formula = f'=IF({required_blank_test([value, weight])},"",{product})'
+            ws.write_formula(row.row, col, formula, self.styles.helper(Unit.DECIMAL),
+                             self.cached(self.context.tracker_result.helpers[(row.key, column.key)]))
+        ws.set_row(row.row, None, None, {"hidden": True, "level": 1})
+
+    # formulas -------------------------------------------------------------
+    def _rollup_formula(self, item: Input, row: int, column: Column) -> str:
+        layout = self.layout
+        span = layout.month_span(row, column)
+        if item.rollup is Rollup.FLOW:
+            return f'=IF(COUNT({span})=0,"",SUM({span}))'
+        if item.rollup is Rollup.MEAN:
+            return f'=IF(COUNT({span})=0,"",AVERAGE({span}))'
+        if item.rollup is Rollup.WEIGHTED:
+            xw = layout.month_span(layout.helper_row[f"{item.id}_xw"], column)
+            w = layout.month_span(layout.helper_row[f"{item.id}_w"], column)
+            return f'=IF(SUM({w})=0,"",SUM({xw})/SUM({w}))'
+        # Stocks: the first or last filled value, as a chain of IFs (no array lookups,
+        # which engines disagree on). The year chains over the quarter cells.
+        if column.kind == "year":
+            cells = [cell(row, layout.col(q)) for q in QUARTER_COLUMNS]
+        else:
+            cells = layout.month_cells(row, column)
+        if item.rollup is Rollup.STOCK_END:
+            cells = cells[::-1]
+        formula = '""'
+        for address in reversed(cells):
+            formula = f"IF(ISNUMBER({address}),{address},{formula})"
+        return "=" + formula
+
+    # conditional formats --------------------------------------------------
+    def _write_conditional_formats(self) -> None:
+        ws, layout, styles = self.ws, self.layout, self.styles
+        first, last = layout.FIRST_PERIOD_COL, layout.last_period_col
+        target_letter = column_letter(layout.target_col)
+        for kpi_id, row in layout.kpi_row.items():
+            better = KPI_BY_ID[kpi_id].better
+            if better is Better.NONE:
+                continue
+            top_left = cell(row, first)
+            target = f"${target_letter}{row + 1}"
+            good, bad = (">=", "<") if better is Better.HIGHER else ("<=", ">")
+            present = f"ISNUMBER({top_left}),ISNUMBER({target})"
+            for operator, style in ((good, styles.good), (bad, styles.bad)):
+                ws.conditional_format(row, first, row, last, {
+                    "type": "formula",
+                    "criteria": f"=AND({present},{top_left}{operator}{target})",
+                    "format": style,
+                })
+        for check in CHECKS:
+            small, large = layout.input_row[check.small], layout.input_row[check.large]
+            a, b = cell(small, first), cell(large, first)
+            criteria = f"=AND(ISNUMBER({a}),ISNUMBER({b}),{a}>{b})"
+            for row in (small, large):
+                ws.conditional_format(row, first, row, last, {
+                    "type": "formula",
+                    "criteria": criteria,
+                    "format": styles.flag,
+                })
+
+    # names and page ---------------------------------------------------------
+    def _define_names(self) -> None:
+        layout, define = self.layout, self.context.define
+        header = layout.HEADER_ROW
+        define("period_start", layout.months_ref(header))
+        for input_id, row in layout.input_row.items():
+            if not INPUT_BY_ID[input_id].from_volume:
+                define(f"inp_{input_id}", layout.months_ref(row))
+        for kpi_id, row in layout.kpi_row.items():
+            define(f"kpi_{kpi_id}", layout.months_ref(row))
+            define(f"qtr_{kpi_id}", layout.ref(row, layout.col(QUARTER_COLUMNS[0]),
+                                                layout.col(QUARTER_COLUMNS[-1])))
+            define(f"year_{kpi_id}", layout.ref(row, layout.col(YEAR_COLUMN)))
+            define(f"target_{kpi_id}", layout.ref(row, layout.target_col))
+
+    def _set_up_page(self) -> None:
+        ws, layout = self.ws, self.layout
+        ws.set_column(layout.LABEL_COL, layout.LABEL_COL, LABEL_WIDTH)
+        ws.set_column(layout.UNIT_COL, layout.UNIT_COL, UNIT_WIDTH)
+        ws.set_column(layout.FIRST_PERIOD_COL, layout.last_period_col, PERIOD_WIDTH)
+        ws.set_column(layout.target_col, layout.target_col, TARGET_WIDTH)
+        if layout.benchmark_col is not None:
+            ws.set_column(layout.benchmark_col, layout.benchmark_col, BENCHMARK_WIDTH)
+        ws.freeze_panes(layout.HEADER_ROW + 1, layout.FIRST_PERIOD_COL)
+        last_row = max(row.row for row in layout.rows)
+        self.set_up_print(layout.HEADER_ROW, last_row, layout.last_col, repeat_columns=True)
+        ws.set_tab_color(self.config.primary_color)

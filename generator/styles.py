@@ -1,0 +1,175 @@
+"""Cell formats by role, built once per workbook from the branding colours."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from xlsxwriter.format import Format
+from xlsxwriter.workbook import Workbook
+
+from .catalog import Unit
+from .config import Config
+
+INPUT_FILL = "#FFF2CC"  # the yellow every spreadsheet user reads as "type here"
+FLAG_FILL, FLAG_FONT = "#F8CBAD", "#9C0006"
+GOOD_FILL, GOOD_FONT = "#C6EFCE", "#006100"
+BAD_FILL, BAD_FONT = "#FFC7CE", "#9C0006"
+ROLLUP_FILL = "#F2F2F2"
+HELPER_FONT = "#7F7F7F"
+CHART_PALETTE = (
+    "#1F77B4", "#FF7F0E", "#2CA02C", "#D62728", "#9467BD",
+    "#8C564B", "#E377C2", "#7F7F7F", "#BCBD22", "#17BECF",
+)
+
+
+class Styles:
+    """Formats keyed by role; a role asked twice returns the same format object."""
+
+    def __init__(self, workbook: Workbook, config: Config, date_format: str):
+        self._workbook = workbook
+        self._config = config
+        self._date_format = date_format
+        self._cache: dict[tuple[Any, ...], Format] = {}
+        self.number_formats = {
+            Unit.COUNT: "#,##0",
+            Unit.FTE: "#,##0.0",
+            Unit.HOURS: "#,##0.0",
+            Unit.MONEY: config.money.number_format,
+            Unit.PERCENT: "0.0%",
+            Unit.POINTS: "0",
+            Unit.DECIMAL: "#,##0.00",
+        }
+
+    def _format(self, key: tuple[Any, ...], **properties: Any) -> Format:
+        if key not in self._cache:
+            base = {"font_name": self._config.font, "font_size": 10, "valign": "vcenter"}
+            self._cache[key] = self._workbook.add_format({**base, **properties})
+        return self._cache[key]
+
+    # text --------------------------------------------------------------
+    @property
+    def title(self) -> Format:
+        return self._format(("title",), bold=True, font_size=16,
+                            font_color=self._config.primary_color)
+
+    @property
+    def subtitle(self) -> Format:
+        return self._format(("subtitle",), font_size=11, font_color="#595959")
+
+    @property
+    def header(self) -> Format:
+        return self._format(("header",), bold=True, font_color="#FFFFFF",
+                            bg_color=self._config.primary_color, border=1, align="center",
+                            text_wrap=True)
+
+    @property
+    def header_left(self) -> Format:
+        return self._format(("header_left",), bold=True, font_color="#FFFFFF",
+                            bg_color=self._config.primary_color, border=1, text_wrap=True)
+
+    @property
+    def header_date(self) -> Format:
+        return self._format(("header_date",), bold=True, font_color="#FFFFFF",
+                            bg_color=self._config.primary_color, border=1, align="center",
+                            num_format=self._date_format)
+
+    @property
+    def section(self) -> Format:
+        return self._format(("section",), bold=True, font_size=12, font_color="#FFFFFF",
+                            bg_color=self._config.accent_color)
+
+    @property
+    def group(self) -> Format:
+        return self._format(("group",), bold=True, font_color=self._config.primary_color,
+                            bottom=1, bottom_color=self._config.accent_color)
+
+    @property
+    def label(self) -> Format:
+        return self._format(("label",), indent=1)
+
+    @property
+    def bold(self) -> Format:
+        return self._format(("bold",), bold=True)
+
+    @property
+    def unit(self) -> Format:
+        return self._format(("unit",), font_color="#595959", align="center")
+
+    @property
+    def wrap(self) -> Format:
+        return self._format(("wrap",), text_wrap=True, valign="top")
+
+    @property
+    def note(self) -> Format:
+        return self._format(("note",), text_wrap=True, valign="top", font_color="#595959",
+                            italic=True)
+
+    @property
+    def link(self) -> Format:
+        return self._format(("link",), font_color="#0563C1", underline=1)
+
+    @property
+    def helper_label(self) -> Format:
+        return self._format(("helper_label",), font_color=HELPER_FONT, indent=1)
+
+    @property
+    def benchmark(self) -> Format:
+        return self._format(("benchmark",), font_color="#595959", font_size=9, text_wrap=True)
+
+    @property
+    def legend_input(self) -> Format:
+        return self._format(("legend_input",), bg_color=INPUT_FILL, border=1,
+                            border_color="#BFBFBF")
+
+    @property
+    def legend_flag(self) -> Format:
+        return self._format(("legend_flag",), bg_color=FLAG_FILL, font_color=FLAG_FONT, border=1)
+
+    @property
+    def legend_good(self) -> Format:
+        return self._format(("legend_good",), bg_color=GOOD_FILL, font_color=GOOD_FONT, border=1)
+
+    @property
+    def legend_bad(self) -> Format:
+        return self._format(("legend_bad",), bg_color=BAD_FILL, font_color=BAD_FONT, border=1)
+
+    # numbers -----------------------------------------------------------
+    def input(self, unit: Unit) -> Format:
+        """Unlocked, yellow: the only cells a user types into."""
+        return self._format(("input", unit), num_format=self.number_formats[unit],
+                            bg_color=INPUT_FILL, border=1, border_color="#BFBFBF", locked=False)
+
+    def value(self, unit: Unit, rollup: bool = False, bold: bool = False) -> Format:
+        """A locked formula cell."""
+        extra = {"bg_color": ROLLUP_FILL} if rollup else {}
+        return self._format(("value", unit, rollup, bold), num_format=self.number_formats[unit],
+                            border=1, border_color="#D9D9D9", bold=bold, **extra)
+
+    def helper(self, unit: Unit) -> Format:
+        return self._format(("helper", unit), num_format=self.number_formats[unit],
+                            font_color=HELPER_FONT)
+
+    # conditional formats -----------------------------------------------
+    @property
+    def flag(self) -> Format:
+        return self._workbook_format("flag", bg_color=FLAG_FILL, font_color=FLAG_FONT, bold=True)
+
+    @property
+    def good(self) -> Format:
+        return self._workbook_format("good", bg_color=GOOD_FILL, font_color=GOOD_FONT)
+
+    @property
+    def bad(self) -> Format:
+        return self._workbook_format("bad", bg_color=BAD_FILL, font_color=BAD_FONT)
+
+    def _workbook_format(self, name: str, **properties: Any) -> Format:
+        """Conditional-format formats carry only what they change."""
+        key = ("conditional", name)
+        if key not in self._cache:
+            self._cache[key] = self._workbook.add_format(properties)
+        return self._cache[key]
+
+    def palette(self, count: int) -> list[str]:
+        colours = [self._config.primary_color, self._config.accent_color]
+        colours += [c for c in CHART_PALETTE if c.upper() not in {x.upper() for x in colours}]
+        return [colours[i % len(colours)] for i in range(count)]

@@ -1,0 +1,47 @@
+"""Random workbooks recalculated in-process by IronCalc agree with the reference."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from csmetrics.config import Config
+from csmetrics.data import WorkbookData
+from engines import iter_formula_errors, recalc_ironcalc
+from hypothesis import given
+from hypothesis import strategies as st
+from workbooks import compare, expected_values, make_workbook, random_data
+
+
+def check(tmp_path, config: Config, data: WorkbookData, name: str = "book.xlsx") -> None:
+    path = tmp_path / name
+    context = make_workbook(path, config, data)
+    reader = recalc_ironcalc(path)
+    assert list(iter_formula_errors(reader)) == []
+    mismatches = list(compare(expected_values(context), reader.value))
+    assert mismatches == [], "\n".join(mismatches[:20])
+
+
+@given(seed=st.integers(0, 2**32 - 1), blank=st.sampled_from((0.0, 0.2, 0.6)),
+       zero=st.sampled_from((0.0, 0.1, 0.4)), months=st.integers(0, 12),
+       start_month=st.integers(1, 12))
+def test_random_workbooks_match_reference(tmp_path, seed, blank, zero, months, start_month):
+    rng = random.Random(seed)
+    config = Config(start_month=start_month)
+    check(tmp_path, config, random_data(rng, config, blank=blank, zero=zero, months=months))
+
+
+@pytest.mark.parametrize("months", [0, 1, 6, 12])
+def test_partly_filled_year(tmp_path, months):
+    """In June the year column shows January-June; an empty workbook shows blanks."""
+    rng = random.Random(months)
+    check(tmp_path, Config(), random_data(rng, blank=0.0, zero=0.0, months=months))
+
+
+def test_empty_workbook_shows_only_blanks(tmp_path):
+    path = tmp_path / "empty.xlsx"
+    context = make_workbook(path, Config(), WorkbookData(calculators={}))
+    reader = recalc_ironcalc(path)
+    expected = expected_values(context)
+    assert all(value is None for value in expected.values())
+    assert list(compare(expected, reader.value)) == []

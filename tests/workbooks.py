@@ -1,0 +1,137 @@
+"""Build workbooks for tests and list every value the reference expects in them."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from pathlib import Path
+
+import xlsxwriter
+from csmetrics.catalog import ENTERED_INPUTS, INPUTS, KPIS, Unit
+from csmetrics.config import Config
+from csmetrics.data import WorkbookData
+from csmetrics.layout import FormulasLayout, cell
+from csmetrics.periods import COLUMNS, MONTH_COLUMNS, ROLLUP_COLUMNS
+from csmetrics.reference import calculator
+from csmetrics.workbook import Context, build
+
+Expected = dict[tuple[str, str], float | None]
+
+
+def make_workbook(path: Path, config: Config | None = None,
+                  data: WorkbookData | None = None) -> Context:
+    """Write a workbook and return the context that describes where things are."""
+    workbook = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False,
+                                               "strings_to_urls": False})
+    context = build(workbook, config or Config(), data or WorkbookData())
+    workbook.close()
+    return context
+
+
+def expected_values(context: Context) -> Expected:
+    """Every formula cell of the workbook with the reference value it must show."""
+    expected: Expected = {}
+    tracker, result = context.tracker, context.tracker_result
+    sheet = tracker.sheet
+    for item in INPUTS:
+        columns = COLUMNS if item.from_volume else ROLLUP_COLUMNS
+        for column in columns:
+            address = cell(tracker.input_row[item.id], tracker.col(column))
+            expected[(sheet, address)] = result.inputs[(item.id, column.key)]
+    for kpi in KPIS:
+        for column in COLUMNS:
+            address = cell(tracker.kpi_row[kpi.id], tracker.col(column))
+            expected[(sheet, address)] = result.kpis[(kpi.id, column.key)]
+    for key, row in tracker.helper_row.items():
+        for column in MONTH_COLUMNS:
+            expected[(sheet, cell(row, tracker.col(column)))] = result.helpers[(key, column.key)]
+    volume, totals = context.volume, context.volume_result
+    for month in range(12):
+        row = volume.month_row(month)
+        expected[(volume.sheet, cell(row, volume.category_total_col))] = totals.category_totals[month]
+        expected[(volume.sheet, cell(row, volume.channel_total_col))] = totals.channel_totals[month]
+    for index, name in enumerate(volume.categories):
+        expected[(volume.sheet, cell(volume.year_row, volume.category_col(index)))] = \
+            totals.category_year[name]
+    for index, name in enumerate(volume.channels):
+        expected[(volume.sheet, cell(volume.year_row, volume.channel_col(index)))] = \
+            totals.channel_year[name]
+    expected[(volume.sheet, cell(volume.year_row, volume.category_total_col))] = \
+        totals.grand_category
+    expected[(volume.sheet, cell(volume.year_row, volume.channel_total_col))] = \
+        totals.grand_channel
+    for block in context.formulas.blocks:
+        values = context.data.calculators[block.calculator.id]
+        results = calculator(block.calculator, values)
+        for result_id, row in block.result_rows.items():
+            address = cell(row, FormulasLayout.VALUE_COL)
+            expected[(context.formulas.sheet, address)] = results[result_id]
+    return expected
+
+
+# --------------------------------------------------------------------------- random data
+
+_RANGES = {
+    Unit.COUNT: (0, 3000),
+    Unit.FTE: (0, 40),
+    Unit.HOURS: (0, 200),
+    Unit.MONEY: (0, 500_000),
+}
+
+
+def random_value(rng: random.Random, unit: Unit, blank: float, zero: float) -> float | None:
+    """A random entry: blank, zero (to hit every zero denominator) or a number."""
+    roll = rng.random()
+    if roll < blank:
+        return None
+    if roll < blank + zero:
+        return 0
+    low, high = _RANGES.get(unit, (0, 1000))
+    if unit is Unit.COUNT:
+        return rng.randint(low, high)
+    return round(rng.uniform(low, high), rng.choice((0, 1, 2, 4)))
+
+
+def random_data(rng: random.Random, config: Config | None = None, blank: float = 0.2,
+                zero: float = 0.05, months: int = 12) -> WorkbookData:
+    """Random entries for the first ``months`` months; later months stay blank."""
+    config = config or Config()
+
+    def series(unit: Unit) -> list[float | None]:
+        return [random_value(rng, unit, blank, zero) if m < months else None for m in range(12)]
+
+    calculators = None
+    if rng.random() < 0.7:
+        from csmetrics.catalog import calculators as all_calculators
+
+        calculators = {
+            calc.id: {item.id: random_value(rng, item.unit, blank / 2, zero) if
+                      item.unit is not Unit.PERCENT else
+                      (None if rng.random() < blank / 2 else round(rng.random(), 3))
+                      for item in calc.inputs}
+            for calc in all_calculators(config.scales)
+        }
+    return WorkbookData(
+        inputs={item.id: series(item.unit) for item in ENTERED_INPUTS},
+        volume={name: series(Unit.COUNT) for name in config.categories},
+        channels={name: series(Unit.COUNT) for name in config.channels},
+        targets={kpi.id: (None if rng.random() < 0.3 else round(rng.uniform(0, 100), 2))
+                 for kpi in KPIS},
+        calculators=calculators,
+        gross_margin=rng.choice((None, 1.0, 0.8, round(rng.random(), 3), 0.0)),
+    )
+
+
+def compare(expected: Expected, value_of, tolerance: float = 1e-9) -> Iterator[str]:
+    """Describe every cell whose engine value differs from the reference."""
+    for (sheet, address), want in expected.items():
+        got = value_of(sheet, address)
+        if want is None:
+            if got not in ("", None):
+                yield f"{sheet}!{address}: expected blank, engine shows {got!r}"
+            continue
+        if not isinstance(got, int | float) or isinstance(got, bool):
+            yield f"{sheet}!{address}: expected {want!r}, engine shows {got!r}"
+            continue
+        if abs(got - want) > tolerance * max(1.0, abs(want)):
+            yield f"{sheet}!{address}: expected {want!r}, engine shows {got!r}"
