@@ -17,7 +17,7 @@ from .layout import BACK_LINK_ROW, TITLE_ROW, Row, TrackerLayout, cell, column_l
 from .periods import COLUMNS, MONTH_COLUMNS, QUARTER_COLUMNS, YEAR_COLUMN, Column
 from .sheet_common import SheetWriter, validation
 
-LABEL_WIDTH, UNIT_WIDTH, PERIOD_WIDTH, TARGET_WIDTH, BENCHMARK_WIDTH = 38, 9, 10.5, 10, 30
+LABEL_WIDTH, UNIT_WIDTH, PERIOD_WIDTH, TARGET_WIDTH, BENCHMARK_WIDTH = 38, 8, 12, 11, 40
 
 
 class _KpiScope:

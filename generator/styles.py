@@ -16,9 +16,10 @@ GOOD_FILL, GOOD_FONT = "#C6EFCE", "#006100"
 BAD_FILL, BAD_FONT = "#FFC7CE", "#9C0006"
 ROLLUP_FILL = "#F2F2F2"
 HELPER_FONT = "#7F7F7F"
+# Distinct hues after the brand's primary colour (no second blue beside it).
 CHART_PALETTE = (
-    "#1F77B4", "#FF7F0E", "#2CA02C", "#D62728", "#9467BD",
-    "#8C564B", "#E377C2", "#7F7F7F", "#BCBD22", "#17BECF",
+    "#FF7F0E", "#2CA02C", "#D62728", "#9467BD", "#8C564B",
+    "#E377C2", "#7F7F7F", "#BCBD22", "#17BECF",
 )
 
 
@@ -170,6 +171,5 @@ class Styles:
         return self._cache[key]
 
     def palette(self, count: int) -> list[str]:
-        colours = [self._config.primary_color, self._config.accent_color]
-        colours += [c for c in CHART_PALETTE if c.upper() not in {x.upper() for x in colours}]
+        colours = [self._config.primary_color, *CHART_PALETTE]
         return [colours[i % len(colours)] for i in range(count)]

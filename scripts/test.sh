@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh Debian machine: installs LibreOffice and
+# Gnumeric (when run as root and missing), a virtualenv with the package and its
+# test dependencies, then runs ruff and pytest. Extra arguments go to pytest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v soffice >/dev/null 2>&1 || ! command -v ssconvert >/dev/null 2>&1; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        echo "Installing LibreOffice and Gnumeric (spreadsheet engines for the tests)..."
+        apt-get update -qq
+        apt-get install -y -qq --no-install-recommends libreoffice-calc-nogui gnumeric >/dev/null
+    else
+        echo "LibreOffice or Gnumeric is missing: their tests will be skipped" \
+             "(install libreoffice-calc-nogui and gnumeric)." >&2
+    fi
+fi
+
+if [ ! -x .venv/bin/python ]; then
+    python3 -m venv .venv
+fi
+log=$(mktemp)
+if ! { .venv/bin/python -m pip install -q --upgrade pip setuptools wheel \
+       && .venv/bin/python -m pip install -q -e ".[test]"; } >"$log" 2>&1; then
+    cat "$log" >&2
+    exit 1
+fi
+rm -f "$log"
+.venv/bin/ruff check generator tests benchmarks
+exec .venv/bin/python -m pytest "$@"
