@@ -111,11 +111,13 @@ class TrackerSheet(SheetWriter):
             else:
                 self.write_input(row.row, col, self.context.data.inputs[item.id][column.months[0]],
                                  item.unit)
-        if not item.from_volume:
-            first, last = layout.col(MONTH_COLUMNS[0]), layout.col(MONTH_COLUMNS[-1])
-            ws.data_validation(row.row, first, row.row, last, validation(
-                self.text, item.unit, help_key=f"inp_{item.id}_help",
-                title=self.text(f"inp_{item.id}")))
+        first, last = layout.col(MONTH_COLUMNS[0]), layout.col(MONTH_COLUMNS[-1])
+        rule = validation(self.text, item.unit, help_key=f"inp_{item.id}_help",
+                          title=self.text(f"inp_{item.id}"))
+        if item.from_volume:  # a formula row: only the message saying where to type
+            rule = {"validate": "any", "input_title": rule["input_title"],
+                    "input_message": rule["input_message"]}
+        ws.data_validation(row.row, first, row.row, last, rule)
         for column in (*QUARTER_COLUMNS, YEAR_COLUMN):
             ws.write_formula(row.row, layout.col(column), self._rollup_formula(item, row.row, column),
                              styles.value(item.unit, rollup=True),

@@ -40,6 +40,7 @@ class Text:
             keep_trailing_newline=False,
         )
         self._names = sorted(p.name for p in folder.glob("*.j2"))
+        self.used: set[str] = set()  # keys rendered so far, for the unused-key test
 
     @cached_property
     def _blocks(self) -> dict[str, tuple[jinja2.Template, Any]]:
@@ -60,6 +61,7 @@ class Text:
             template, render = self._blocks[key]
         except KeyError:
             raise KeyError(f"text key {key!r} is missing for language {self.language!r}") from None
+        self.used.add(key)
         context = template.new_context({**self.variables, **variables})
         return "".join(render(context)).strip()
 

@@ -1,0 +1,67 @@
+"""Every text key exists, is used, renders cleanly; sheet titles are valid."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import xlsxwriter
+from csmetrics.catalog import Scales
+from csmetrics.config import Config
+from csmetrics.data import WorkbookData
+from csmetrics.text import LANGUAGES, Text, templates_dir
+from csmetrics.workbook import build
+
+SCALES = [Scales(), Scales(csat_points=7, csat_satisfied_from=6, ces_points=7, ces_easy_from=5),
+          Scales(csat_points=10, csat_satisfied_from=9)]
+
+
+def built_text(tmp_path, config: Config) -> Text:
+    workbook = xlsxwriter.Workbook(str(tmp_path / "book.xlsx"))
+    context = build(workbook, config, WorkbookData())
+    workbook.close()
+    return context.text
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_key_is_used_and_every_used_key_exists(tmp_path, language):
+    used: set[str] = set()
+    keys: set[str] = set()
+    for index, (scales, month) in enumerate(zip(SCALES, (1, 4, 7), strict=True)):
+        folder = tmp_path / str(index)
+        folder.mkdir()
+        text = built_text(folder, Config(language=language, scales=scales, start_month=month))
+        used |= text.used
+        keys = text.keys()
+    assert used <= keys
+    assert sorted(keys - used) == []
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_blocks_render_to_clean_text(language):
+    text = Text(language, company="ACME", title="Metrics", year=2026, currency="$",
+                csat_scale=5, csat_satisfied_from=4, ces_scale=7, ces_easy_from=5)
+    variables = {"score": 3, "n": 2, "label": "X", "month_name": "Jan", "first_month": "Jan",
+                 "last_month": "Dec", "fiscal": True}
+    for key in sorted(text.keys()):
+        rendered = text(key, **variables)
+        assert rendered, key
+        assert rendered == rendered.strip(), key
+        assert "{{" not in rendered and "{%" not in rendered, key
+
+
+def test_languages_have_the_same_keys():
+    reference = Text("en").keys()
+    for language in LANGUAGES:
+        assert Text(language).keys() == reference, language
+    assert {p.name for p in templates_dir().iterdir() if p.is_dir()} >= set(LANGUAGES)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_sheet_titles_are_valid_in_excel(language):
+    text = Text(language)
+    for key in ("sheet_start", "sheet_tracker", "sheet_volume", "sheet_formulas"):
+        title = text(key)
+        assert 0 < len(title) <= 31, title
+        assert not re.search(r"[\[\]:*?/\\]", title), title
+        assert not title.startswith("'") and not title.endswith("'"), title
