@@ -9,6 +9,7 @@ from xlsxwriter.worksheet import Worksheet
 from .catalog import Unit
 from .layout import quote_sheet
 from .text import Text
+from .xlsx_fixes import BLANK_RESULT
 
 if TYPE_CHECKING:
     from .workbook import Context
@@ -61,7 +62,7 @@ class SheetWriter:
     @staticmethod
     def cached(value: float | None) -> float | str:
         """The cached result of a formula cell: the reference value, "" when blank."""
-        return "" if value is None else value
+        return BLANK_RESULT if value is None else value
 
     def unit_text(self, unit: Unit) -> str:
         return self.text(f"unit_{unit.value}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from .catalog import Unit
 from .layout import BACK_LINK_ROW, TITLE_ROW, VolumeLayout, area, column_letter
 from .sheet_common import SheetWriter, validation
+from .xlsx_fixes import show_blanks_as_gaps
 
 MONTH_WIDTH, COUNT_WIDTH, GAP_WIDTH = 12, 13, 3
 CHART_HEIGHT = 300
@@ -135,7 +136,7 @@ class VolumeSheet(SheetWriter):
                               "major_gridlines": {"visible": True,
                                                   "line": {"color": "#D9D9D9"}}})
             chart.set_legend({"position": "bottom"})
-            chart.show_blanks_as("gap")
+            show_blanks_as_gaps(chart)
             width = self._width_of(anchor_col, col_of(len(names)))
             chart.set_size({"width": width, "height": CHART_HEIGHT})
             self.ws.insert_chart(layout.chart_row, anchor_col, chart,
