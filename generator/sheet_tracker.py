@@ -213,19 +213,23 @@ class TrackerSheet(SheetWriter):
         ws, layout, styles = self.ws, self.layout, self.styles
         first, last = layout.FIRST_PERIOD_COL, layout.last_period_col
         target_letter = column_letter(layout.target_col)
-        for kpi_id, row in layout.kpi_row.items():
-            better = KPI_BY_ID[kpi_id].better
-            if better is Better.NONE:
+        # One rule per direction over all its KPI rows (relative references shift
+        # row by row), rather than two rules per row.
+        for better, (good, bad) in ((Better.HIGHER, (">=", "<")), (Better.LOWER, ("<=", ">"))):
+            rows = [row for kpi_id, row in layout.kpi_row.items()
+                    if KPI_BY_ID[kpi_id].better is better]
+            if not rows:
                 continue
-            top_left = cell(row, first)
-            target = f"${target_letter}{row + 1}"
-            good, bad = (">=", "<") if better is Better.HIGHER else ("<=", ">")
+            top_left = cell(rows[0], first)
+            target = f"${target_letter}{rows[0] + 1}"
             present = f"ISNUMBER({top_left}),ISNUMBER({target})"
+            ranges = " ".join(f"{cell(row, first)}:{cell(row, last)}" for row in rows)
             for operator, style in ((good, styles.good), (bad, styles.bad)):
-                ws.conditional_format(row, first, row, last, {
+                ws.conditional_format(rows[0], first, rows[0], last, {
                     "type": "formula",
                     "criteria": f"=AND({present},{top_left}{operator}{target})",
                     "format": style,
+                    "multi_range": ranges,
                 })
         for check in CHECKS:
             small, large = layout.input_row[check.small], layout.input_row[check.large]

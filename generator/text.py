@@ -6,6 +6,7 @@ the same keys exist in every language, so a language drops in as a folder.
 
 from __future__ import annotations
 
+import os
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -16,12 +17,32 @@ LANGUAGES = ("en",)
 
 
 def templates_dir() -> Path:
-    """The installed package's templates, or the source checkout's."""
+    """The installed package's templates, or the source checkout's (editable install)."""
     here = Path(__file__).resolve().parent
-    for candidate in (here / "templates", here.parent / "templates"):
+    candidates = [here / "templates"]
+    if here.name == "generator":  # the source checkout: generator/ beside templates/
+        candidates.append(here.parent / "templates")
+    for candidate in candidates:
         if candidate.is_dir():
             return candidate
     raise FileNotFoundError("csmetrics templates folder is missing from the installation")
+
+
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    """Compiled templates cached per user: compiling them is most of start-up.
+
+    Jinja keys the cache on each template's source checksum, so an edited
+    template is recompiled; an unwritable cache folder just means no cache.
+    """
+    from . import __version__
+
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    folder = Path(base) / "csmetrics" / f"jinja-{__version__}"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return jinja2.FileSystemBytecodeCache(str(folder))
 
 
 class Text:
@@ -38,9 +59,11 @@ class Text:
             undefined=jinja2.StrictUndefined,
             autoescape=False,
             keep_trailing_newline=False,
+            bytecode_cache=_bytecode_cache(),
         )
         self._names = sorted(p.name for p in folder.glob("*.j2"))
         self.used: set[str] = set()  # keys rendered so far, for the unused-key test
+        self._contexts: dict[str | None, Any] = {}
 
     @cached_property
     def _blocks(self) -> dict[str, tuple[jinja2.Template, Any]]:
@@ -62,7 +85,12 @@ class Text:
         except KeyError:
             raise KeyError(f"text key {key!r} is missing for language {self.language!r}") from None
         self.used.add(key)
-        context = template.new_context({**self.variables, **variables})
+        if variables:
+            context = template.new_context({**self.variables, **variables})
+        else:  # most texts need only the workbook's variables: one context per template
+            context = self._contexts.get(template.name)
+            if context is None:
+                context = self._contexts[template.name] = template.new_context(self.variables)
         return "".join(render(context)).strip()
 
     def has(self, key: str) -> bool:

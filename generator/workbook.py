@@ -22,6 +22,7 @@ from .layout import FormulasLayout, TrackerLayout, VolumeLayout
 from .periods import period_starts
 from .styles import Styles
 from .text import Text
+from .xlsx_fixes import SharedFunctionsWorksheet
 
 LAYOUT_VERSION = 1
 
@@ -98,11 +99,14 @@ def build(workbook: xlsxwriter.Workbook, config: Config, data: WorkbookData) -> 
                       for d in starts],
         period_starts=starts,
     )
+    def add(key: str):
+        return workbook.add_worksheet(sheet_names[key], worksheet_class=SharedFunctionsWorksheet)
+
     sheets = [
-        StartSheet(context, workbook.add_worksheet(sheet_names["start"])),
-        TrackerSheet(context, workbook.add_worksheet(sheet_names["tracker"])),
-        VolumeSheet(context, workbook.add_worksheet(sheet_names["volume"])),
-        FormulasSheet(context, workbook.add_worksheet(sheet_names["formulas"])),
+        StartSheet(context, add("start")),
+        TrackerSheet(context, add("tracker")),
+        VolumeSheet(context, add("volume")),
+        FormulasSheet(context, add("formulas")),
     ]
     for sheet in sheets:
         sheet.write()
@@ -139,6 +143,7 @@ def write_workbook(path: str | os.PathLike[str], config: Config | None = None,
             "strings_to_formulas": False,
             "strings_to_urls": False,
             "strings_to_numbers": False,
+            "in_memory": True,
         })
         build(workbook, config, data or WorkbookData())
         workbook.close()

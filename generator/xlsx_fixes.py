@@ -1,4 +1,4 @@
-"""Three places where xlsxwriter's output falls short of the workbook contract,
+"""Places where xlsxwriter's output falls short of the workbook contract,
 mended narrowly. Each touches a private xlsxwriter method, so pyproject pins
 xlsxwriter below 4 and tests/test_static.py checks the resulting XML.
 """
@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from xlsxwriter.chart import Chart
+from xlsxwriter.worksheet import Worksheet
 
 
 class BlankResult(str):
@@ -48,3 +49,18 @@ def show_blanks_as_gaps(chart: Chart) -> None:
 
     chart._write_disp_blanks_as = write_disp_blanks_as
     chart._write_num_cache = write_num_cache_without_blanks
+
+
+class SharedFunctionsWorksheet(Worksheet):
+    """A worksheet whose formulas need no ``_xlfn.`` expansion.
+
+    xlsxwriter runs 29 regular expressions over every formula to prefix
+    dynamic-array functions; csmetrics formulas use only functions shared by
+    Excel 2010, Google Sheets and LibreOffice (tests/test_static.py enforces the
+    list), so that pass is skipped. It was the largest cost of writing the sheets.
+    """
+
+    def _prepare_formula(self, formula: str, expand_future_functions: bool = False) -> str:
+        if formula.startswith("{") or expand_future_functions or self.use_future_functions:
+            return super()._prepare_formula(formula, expand_future_functions)
+        return formula[1:] if formula.startswith("=") else formula
