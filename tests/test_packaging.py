@@ -82,8 +82,9 @@ def test_installed_wheel_generates_a_workbook(wheel: Path, tmp_path: Path) -> No
           "--target", str(target), str(wheel)])
     # Dependencies come from this environment's site-packages, csmetrics only from
     # the wheel: -S skips site-packages' .pth files, so the editable install's import
-    # hook cannot fill in a module the wheel lacks from the checkout.
-    dependencies = [p for p in site.getsitepackages() if not Path(p).resolve().is_relative_to(ROOT)]
+    # hook cannot fill in a module the wheel lacks from the checkout. (The venv may
+    # itself live inside the checkout, as .venv does under scripts/test.sh.)
+    dependencies = [p for p in site.getsitepackages() if Path(p).resolve() != ROOT]
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONHOME", "PYTHONSTARTUP")}
     env["PYTHONPATH"] = os.pathsep.join([str(target), *dependencies])
     python = [sys.executable, "-S"]
