@@ -129,6 +129,12 @@ def _write_properties(workbook: xlsxwriter.Workbook, config: Config, text: Text)
     workbook.set_custom_property("csmetrics_language", config.language)
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def write_workbook(path: str | os.PathLike[str], config: Config | None = None,
                    data: WorkbookData | None = None) -> Path:
     """Write the workbook to ``path`` atomically: a failure leaves no partial file."""
@@ -147,6 +153,7 @@ def write_workbook(path: str | os.PathLike[str], config: Config | None = None,
         })
         build(workbook, config, data or WorkbookData())
         workbook.close()
+        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes it private (0600)
         os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

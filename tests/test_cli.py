@@ -3,6 +3,7 @@ atomic output."""
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
 import subprocess
@@ -62,6 +63,9 @@ def test_generate_writes_the_default_workbook(tmp_path, monkeypatch):
     with zipfile.ZipFile(target) as archive:
         assert "xl/workbook.xml" in archive.namelist()
     assert [p.name for p in target.parent.iterdir()] == [target.name]  # no temporary left
+    umask = os.umask(0)
+    os.umask(umask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~umask  # not the temporary's 0600
 
 
 def first_period(path: Path):
