@@ -9,16 +9,6 @@ from dataclasses import dataclass, field, replace
 
 from .catalog import Scales
 
-DEFAULT_CATEGORIES = (
-    "Sales question",
-    "Technical issue",
-    "Cancellation",
-    "Return",
-    "Shipping",
-    "Product availability",
-)
-DEFAULT_CHANNELS = ("Email", "Phone", "Chat", "Social media", "Web form")
-
 # Starting targets a team is expected to replace with its own; industry benchmarks
 # are shown beside them, never used as the target.
 DEFAULT_TARGETS: dict[str, float] = {
@@ -60,14 +50,15 @@ class Config:
     start_month: int = 1  # first month of the fiscal year
     currency: str = "USD"
     scales: Scales = field(default_factory=Scales)
-    categories: tuple[str, ...] = DEFAULT_CATEGORIES
-    channels: tuple[str, ...] = DEFAULT_CHANNELS
+    # None: the language's default categories and channels (templates' default_* keys)
+    categories: tuple[str, ...] | None = None
+    channels: tuple[str, ...] | None = None
     targets: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_TARGETS))
     gross_margin: float = 1.0
     benchmarks: bool = True
     primary_color: str = "#1F4E79"
     accent_color: str = "#2E75B6"
-    font: str = "Calibri"
+    font: str | None = None  # None: the language's default font (one with its glyphs)
     author: str = "csmetrics"
 
     @property

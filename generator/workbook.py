@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import xlsxwriter
@@ -69,6 +69,19 @@ def text_for(config: Config) -> Text:
     )
 
 
+def resolve_config(config: Config, text: Text | None = None) -> Config:
+    """The configuration with its language's default categories, channels and font."""
+    if None not in (config.categories, config.channels, config.font):
+        return config
+    text = text or text_for(config)
+    return replace(
+        config,
+        categories=config.categories or tuple(text("default_categories").split("|")),
+        channels=config.channels or tuple(text("default_channels").split("|")),
+        font=config.font or text("default_font"),
+    )
+
+
 def build(workbook: xlsxwriter.Workbook, config: Config, data: WorkbookData) -> Context:
     """Lay out and write every sheet into an open xlsxwriter workbook."""
     from .sheet_formulas import FormulasSheet
@@ -77,6 +90,7 @@ def build(workbook: xlsxwriter.Workbook, config: Config, data: WorkbookData) -> 
     from .sheet_volume import VolumeSheet
 
     text = text_for(config)
+    config = resolve_config(config, text)
     calculators = catalog.calculators(config.scales)
     data = data.completed(config, calculators)
     sheet_names = {key: text(f"sheet_{key}") for key in ("start", "tracker", "volume", "formulas")}

@@ -15,6 +15,7 @@ import pytest
 from csmetrics.catalog import ENTERED_INPUTS
 from csmetrics.config import Config
 from csmetrics.data import WorkbookData
+from csmetrics.workbook import resolve_config
 from engines import (
     iter_formula_errors,
     read_values,
@@ -22,6 +23,8 @@ from engines import (
     recalc_libreoffice,
     require_engine,
 )
+from hypothesis import Phase, given, settings
+from hypothesis import strategies as st
 from workbooks import Expected, compare, expected_values, make_workbook, random_data
 
 pytestmark = pytest.mark.engines
@@ -35,7 +38,7 @@ class Case:
 
 
 def _zeros() -> WorkbookData:
-    config = Config()
+    config = resolve_config(Config())
     zero = [0.0] * 12
     return WorkbookData(
         inputs={item.id: list(zero) for item in ENTERED_INPUTS},
@@ -46,25 +49,39 @@ def _zeros() -> WorkbookData:
     )
 
 
-def _cases() -> list[Case]:
-    cases = [
+def _fixed_cases() -> list[Case]:
+    return [
         Case("empty", Config(), WorkbookData(calculators={})),
         Case("defaults", Config(), WorkbookData()),
         Case("zeros", Config(), _zeros()),
         Case("half_year", Config(), random_data(random.Random(1), blank=0.0, zero=0.0, months=6)),
         Case("full", Config(), random_data(random.Random(2), blank=0.0, zero=0.0)),
     ]
-    for seed in range(3, 7):
-        rng = random.Random(seed)
-        config = Config(start_month=rng.randint(1, 12), year=rng.randint(2020, 2030))
-        cases.append(Case(f"random_{seed}", config,
-                          random_data(rng, config, blank=rng.choice((0.1, 0.4)),
-                                      zero=rng.choice((0.05, 0.3)),
-                                      months=rng.randint(1, 12))))
+
+
+RANDOM_CASES = 6
+
+
+def _random_cases() -> list[Case]:
+    """Workbooks drawn by hypothesis, as in the IronCalc property test, collected
+    first so that one soffice call recalculates them all."""
+    cases: list[Case] = []
+
+    @settings(max_examples=RANDOM_CASES, database=None, derandomize=True,
+              phases=[Phase.generate])
+    @given(seed=st.integers(0, 2**32 - 1), blank=st.sampled_from((0.0, 0.1, 0.4)),
+           zero=st.sampled_from((0.0, 0.05, 0.3)), months=st.integers(1, 12),
+           start_month=st.integers(1, 12), year=st.integers(2000, 2040))
+    def collect(seed, blank, zero, months, start_month, year):
+        config = Config(start_month=start_month, year=year)
+        data = random_data(random.Random(seed), config, blank=blank, zero=zero, months=months)
+        cases.append(Case(f"random_{len(cases)}", config, data))
+
+    collect()
     return cases
 
 
-CASES = _cases()
+CASES = _fixed_cases() + _random_cases()
 
 
 @pytest.fixture(scope="module")

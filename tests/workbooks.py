@@ -13,7 +13,7 @@ from csmetrics.data import WorkbookData
 from csmetrics.layout import FormulasLayout, cell
 from csmetrics.periods import COLUMNS, MONTH_COLUMNS, ROLLUP_COLUMNS
 from csmetrics.reference import calculator
-from csmetrics.workbook import Context, build
+from csmetrics.workbook import Context, build, resolve_config
 
 Expected = dict[tuple[str, str], float | None]
 
@@ -95,7 +95,7 @@ def random_value(rng: random.Random, unit: Unit, blank: float, zero: float) -> f
 def random_data(rng: random.Random, config: Config | None = None, blank: float = 0.2,
                 zero: float = 0.05, months: int = 12) -> WorkbookData:
     """Random entries for the first ``months`` months; later months stay blank."""
-    config = config or Config()
+    config = resolve_config(config or Config())
 
     def series(unit: Unit) -> list[float | None]:
         return [random_value(rng, unit, blank, zero) if m < months else None for m in range(12)]
