@@ -39,9 +39,9 @@ def _describe(error: Exception) -> str:
 
 
 def _exit_code(error: Exception) -> int:
-    from .config import ConfigError
+    from .errors import CsmetricsError
 
-    return 2 if isinstance(error, ConfigError) else 1
+    return error.exit_code if isinstance(error, CsmetricsError) else 1
 
 
 @click.group(cls=CsmetricsGroup, context_settings={"help_option_names": ["-h", "--help"]})

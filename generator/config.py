@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from .catalog import Scales
+from .errors import UsageError
 
 # Starting targets a team is expected to replace with its own; industry benchmarks
 # are shown beside them, never used as the target.
@@ -75,7 +76,7 @@ class Config:
         return replace(self, **changes)
 
 
-class ConfigError(ValueError):
+class ConfigError(UsageError):
     """A configuration problem, worded for the user."""
 
 

@@ -5,14 +5,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v soffice >/dev/null 2>&1 || ! command -v ssconvert >/dev/null 2>&1; then
+if ! command -v soffice >/dev/null 2>&1 || ! command -v ssconvert >/dev/null 2>&1 \
+        || ! command -v pdftoppm >/dev/null 2>&1; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-        echo "Installing LibreOffice and Gnumeric (spreadsheet engines for the tests)..."
+        echo "Installing LibreOffice, Gnumeric and poppler-utils (engines and PDF tools for the tests)..."
         apt-get update -qq
-        apt-get install -y -qq --no-install-recommends libreoffice-calc-nogui gnumeric >/dev/null
+        apt-get install -y -qq --no-install-recommends \
+            libreoffice-calc-nogui gnumeric poppler-utils >/dev/null
     else
-        echo "LibreOffice or Gnumeric is missing: their tests will be skipped" \
-             "(install libreoffice-calc-nogui and gnumeric)." >&2
+        echo "LibreOffice, Gnumeric or pdftoppm is missing: their tests will be skipped" \
+             "(install libreoffice-calc-nogui gnumeric poppler-utils)." >&2
     fi
 fi
 
