@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 
 from .catalog import Scales
 from .errors import UsageError
+from .periods import Periods
 
 # Starting targets a team is expected to replace with its own; industry benchmarks
 # are shown beside them, never used as the target.
@@ -49,6 +50,7 @@ class Config:
     language: str = "en"
     year: int = 2026
     start_month: int = 1  # first month of the fiscal year
+    years: int = 1  # fiscal years tracked, 12 months each
     currency: str = "USD"
     scales: Scales = field(default_factory=Scales)
     # None: the language's default categories and channels (templates' default_* keys)
@@ -61,6 +63,10 @@ class Config:
     accent_color: str = "#2E75B6"
     font: str | None = None  # None: the language's default font (one with its glyphs)
     author: str = "csmetrics"
+
+    @property
+    def periods(self) -> Periods:
+        return Periods(self.years)
 
     @property
     def money(self) -> Currency:

@@ -8,14 +8,16 @@ from dataclasses import dataclass, field
 
 from .catalog import ENTERED_INPUTS, Calculator
 from .config import Config
-from .periods import MONTHS_PER_YEAR
 
 Value = float | None
 Series = list[Value]
 
 
-def blank_series() -> Series:
-    return [None] * MONTHS_PER_YEAR
+def fit(series: Series | None, count: int) -> Series:
+    """A series of exactly ``count`` months: padded with blanks (never cut: the
+    regeneration checks for data that would be lost before it gets here)."""
+    values = list(series or [])
+    return values + [None] * (count - len(values))
 
 
 @dataclass
@@ -29,8 +31,8 @@ class WorkbookData:
     calculators: dict[str, dict[str, Value]] | None = None  # None: the examples
     gross_margin: Value = None  # None: the configuration's assumption
 
-    def input_series(self, input_id: str) -> Series:
-        return self.inputs.get(input_id) or blank_series()
+    def input_series(self, input_id: str, count: int) -> Series:
+        return fit(self.inputs.get(input_id), count)
 
     def completed(self, config: Config, calculators: tuple[Calculator, ...]) -> WorkbookData:
         """A copy with every cell defined: defaults from the configuration and the
@@ -45,12 +47,11 @@ class WorkbookData:
                           for item in calc.inputs}
                 for calc in calculators
             }
+        count = config.periods.count
         return WorkbookData(
-            inputs={item.id: list(self.input_series(item.id)) for item in ENTERED_INPUTS},
-            volume={name: list(self.volume.get(name) or blank_series())
-                    for name in config.categories},
-            channels={name: list(self.channels.get(name) or blank_series())
-                      for name in config.channels},
+            inputs={item.id: self.input_series(item.id, count) for item in ENTERED_INPUTS},
+            volume={name: fit(self.volume.get(name), count) for name in config.categories or ()},
+            channels={name: fit(self.channels.get(name), count) for name in config.channels or ()},
             targets=targets,
             calculators=calc_values,
             gross_margin=config.gross_margin if self.gross_margin is None else self.gross_margin,

@@ -4,12 +4,13 @@ configuration. No other module invents a cell address."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from .catalog import GROUPS, INPUTS, KPIS, Calculator
 from .config import Config
-from .periods import COLUMNS, MONTHS_PER_YEAR, Column
+from .periods import Column, Periods
 
 TITLE_ROW, BACK_LINK_ROW = 0, 1
 
@@ -48,6 +49,7 @@ class TrackerLayout:
 
     sheet: str
     benchmarks: bool
+    periods: Periods = field(default_factory=Periods)
     rows: list[Row] = field(default_factory=list)
     input_row: dict[str, int] = field(default_factory=dict)
     kpi_row: dict[str, int] = field(default_factory=dict)
@@ -60,7 +62,7 @@ class TrackerLayout:
 
     @classmethod
     def build(cls, config: Config, sheet: str) -> TrackerLayout:
-        layout = cls(sheet=sheet, benchmarks=config.benchmarks)
+        layout = cls(sheet=sheet, benchmarks=config.benchmarks, periods=config.periods)
         row = cls.HEADER_ROW + 1
 
         def add(kind: str, key: str) -> int:
@@ -95,11 +97,15 @@ class TrackerLayout:
 
     # columns ---------------------------------------------------------------
     def col(self, column: Column) -> int:
-        return self.FIRST_PERIOD_COL + COLUMNS.index(column)
+        return self.FIRST_PERIOD_COL + self._column_index[column.key]
+
+    @cached_property
+    def _column_index(self) -> dict[str, int]:
+        return {column.key: index for index, column in enumerate(self.periods.columns)}
 
     @property
     def last_period_col(self) -> int:
-        return self.FIRST_PERIOD_COL + len(COLUMNS) - 1
+        return self.FIRST_PERIOD_COL + len(self.periods.columns) - 1
 
     @property
     def target_col(self) -> int:
@@ -125,7 +131,8 @@ class TrackerLayout:
     def months_ref(self, row: int) -> str:
         """Absolute reference to a row's month cells, for defined names."""
         first = self.FIRST_PERIOD_COL
-        return f"{quote_sheet(self.sheet)}!{area(row, first, row, first + MONTHS_PER_YEAR - 1)}"
+        last = first + self.periods.count - 1
+        return f"{quote_sheet(self.sheet)}!{area(row, first, row, last)}"
 
     def ref(self, row: int, first_col: int, last_col: int | None = None) -> str:
         text = absolute(row, first_col)
@@ -141,6 +148,7 @@ class VolumeLayout:
     sheet: str
     categories: tuple[str, ...]
     channels: tuple[str, ...]
+    months: int = 12
 
     INTRO_ROW, BAND_ROW, HEADER_ROW = 2, 4, 5
     FIRST_MONTH_ROW = 6
@@ -148,7 +156,11 @@ class VolumeLayout:
 
     @property
     def year_row(self) -> int:
-        return self.FIRST_MONTH_ROW + MONTHS_PER_YEAR
+        return self.FIRST_MONTH_ROW + self.months
+
+    @property
+    def last_month_row(self) -> int:
+        return self.year_row - 1
 
     @property
     def chart_row(self) -> int:

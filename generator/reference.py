@@ -20,9 +20,9 @@ from .catalog import (
     Calculator,
     Rollup,
 )
-from .data import Series, Value, WorkbookData
+from .data import Series, Value, WorkbookData, fit
 from .expr import evaluate
-from .periods import COLUMNS, MONTH_COLUMNS, Column
+from .periods import Column, Periods
 
 Key = tuple[str, str]  # (id, column key)
 
@@ -85,14 +85,16 @@ class TrackerResult:
 class _ColumnScope:
     """Values seen by a KPI formula in one column."""
 
-    def __init__(self, result: TrackerResult, column: Column, gross_margin: Value):
+    def __init__(self, result: TrackerResult, column: Column, gross_margin: Value,
+                 periods: Periods):
         self.result, self.column, self.gross_margin = result, column, gross_margin
+        self.periods = periods
 
     def value(self, kind: str, id: str) -> Value:
         if kind == "inp":
             return self.result.inputs[(id, self.column.key)]
         if kind == "kpi":
-            return kpi_value(self.result, id, self.column, self.gross_margin)
+            return kpi_value(self.result, id, self.column, self.gross_margin, self.periods)
         if kind == "assumption" and id == "gross_margin":
             return self.gross_margin
         raise KeyError((kind, id))
@@ -100,35 +102,39 @@ class _ColumnScope:
     def months(self, kind: str, id: str) -> int | None:
         if not self.column.is_rollup:
             return None
-        monthly = [kpi_value(self.result, id, MONTH_COLUMNS[m], self.gross_margin)
+        monthly = [kpi_value(self.result, id, self.periods.months[m], self.gross_margin,
+                             self.periods)
                    for m in self.column.months]
         return sum(v is not None for v in monthly)
 
 
-def kpi_value(result: TrackerResult, kpi_id: str, column: Column, gross_margin: Value) -> Value:
+def kpi_value(result: TrackerResult, kpi_id: str, column: Column, gross_margin: Value,
+              periods: Periods) -> Value:
     key = (kpi_id, column.key)
     if key not in result.kpis:
-        scope = _ColumnScope(result, column, gross_margin)
+        scope = _ColumnScope(result, column, gross_margin, periods)
         result.kpis[key] = evaluate(KPI_BY_ID[kpi_id].formula, scope)
     return result.kpis[key]
 
 
-def monthly_inputs(data: WorkbookData) -> dict[str, Series]:
+def monthly_inputs(data: WorkbookData, periods: Periods) -> dict[str, Series]:
     """Every tracker input per month, including tickets received from the volume tab."""
-    series = {item.id: list(data.input_series(item.id)) for item in INPUTS if not item.from_volume}
-    volume = list(data.volume.values())
-    series["tickets_new"] = [series_total(volume, m) for m in range(len(MONTH_COLUMNS))]
+    count = periods.count
+    series = {item.id: data.input_series(item.id, count) for item in INPUTS if not item.from_volume}
+    volume = [fit(s, count) for s in data.volume.values()]
+    series["tickets_new"] = [series_total(volume, m) for m in range(count)]
     return series
 
 
-def tracker(data: WorkbookData) -> TrackerResult:
+def tracker(data: WorkbookData, periods: Periods | None = None) -> TrackerResult:
     """Inputs with their rollups, and every KPI in every column."""
+    periods = periods or Periods()
     result = TrackerResult()
-    monthly = monthly_inputs(data)
+    monthly = monthly_inputs(data, periods)
     for item in INPUTS:
         values = monthly[item.id]
         weights = monthly[item.weight] if item.weight else None
-        for column in COLUMNS:
+        for column in periods.columns:
             span = [values[m] for m in column.months]
             if column.is_rollup:
                 span_weights = [weights[m] for m in column.months] if weights else None
@@ -141,8 +147,8 @@ def tracker(data: WorkbookData) -> TrackerResult:
                 result.helpers[(f"{item.id}_xw", f"m{m}")] = xw
                 result.helpers[(f"{item.id}_w", f"m{m}")] = w
     for kpi in KPIS:
-        for column in COLUMNS:
-            kpi_value(result, kpi.id, column, data.gross_margin)
+        for column in periods.columns:
+            kpi_value(result, kpi.id, column, data.gross_margin, periods)
     return result
 
 
@@ -150,8 +156,8 @@ def inconsistencies(data: WorkbookData) -> list[str]:
     """Warnings for inputs that contradict each other (never silently fixed)."""
     problems = []
     for check in CHECKS:
-        small, large = data.input_series(check.small), data.input_series(check.large)
-        for month, (a, b) in enumerate(zip(small, large, strict=True)):
+        small, large = data.inputs.get(check.small) or [], data.inputs.get(check.large) or []
+        for month, (a, b) in enumerate(zip(small, large, strict=False)):
             if a is not None and b is not None and a > b:
                 problems.append(f"month {month + 1}: {check.small} ({a:g}) > {check.large} ({b:g})")
     return problems
@@ -191,16 +197,20 @@ class VolumeResult:
     grand_channel: Value
 
 
-def volume(data: WorkbookData) -> VolumeResult:
-    months = range(len(MONTH_COLUMNS))
-    categories, channels = list(data.volume.values()), list(data.channels.values())
+def volume(data: WorkbookData, periods: Periods | None = None) -> VolumeResult:
+    count = (periods or Periods()).count
+    months = range(count)
+    categories = [fit(s, count) for s in data.volume.values()]
+    channels = [fit(s, count) for s in data.channels.values()]
     category_totals = [series_total(categories, m) for m in months]
     channel_totals = [series_total(channels, m) for m in months]
     return VolumeResult(
         category_totals=category_totals,
         channel_totals=channel_totals,
-        category_year={name: rollup(Rollup.FLOW, s) for name, s in data.volume.items()},
-        channel_year={name: rollup(Rollup.FLOW, s) for name, s in data.channels.items()},
+        category_year={name: rollup(Rollup.FLOW, s) for name, s in zip(data.volume, categories,
+                                                                          strict=True)},
+        channel_year={name: rollup(Rollup.FLOW, s) for name, s in zip(data.channels, channels,
+                                                                         strict=True)},
         grand_category=rollup(Rollup.FLOW, category_totals),
         grand_channel=rollup(Rollup.FLOW, channel_totals),
     )

@@ -14,7 +14,7 @@ from .catalog import (
 )
 from .expr import render, required_blank_test
 from .layout import BACK_LINK_ROW, TITLE_ROW, Row, TrackerLayout, cell, column_letter
-from .periods import COLUMNS, MONTH_COLUMNS, QUARTER_COLUMNS, YEAR_COLUMN, Column
+from .periods import Column, Periods
 from .sheet_common import SheetWriter, validation
 
 LABEL_WIDTH, UNIT_WIDTH, PERIOD_WIDTH, TARGET_WIDTH, BENCHMARK_WIDTH = 38, 8, 12, 11, 40
@@ -59,6 +59,10 @@ class TrackerSheet(SheetWriter):
     def layout(self) -> TrackerLayout:
         return self.context.tracker
 
+    @property
+    def periods(self) -> Periods:
+        return self.context.tracker.periods
+
     # header -------------------------------------------------------------
     def _write_header(self) -> None:
         ws, styles, text, layout = self.ws, self.styles, self.text, self.layout
@@ -68,14 +72,19 @@ class TrackerSheet(SheetWriter):
         header = layout.HEADER_ROW
         ws.write_string(header, layout.LABEL_COL, text("header_metric"), styles.header_left)
         ws.write_string(header, layout.UNIT_COL, text("header_unit"), styles.header)
-        for column, start in zip(MONTH_COLUMNS, self.context.period_starts, strict=True):
+        periods = self.periods
+        for column, start in zip(periods.months, self.context.period_starts, strict=True):
             ws.write_datetime(header, layout.col(column), start, styles.header_date)
-        for number, column in enumerate(QUARTER_COLUMNS, start=1):
-            ws.write_string(header, layout.col(column), text("quarter_label", n=number),
-                            styles.header)
         fiscal = self.config.start_month != 1
-        ws.write_string(header, layout.col(YEAR_COLUMN),
-                        text("year_label", fiscal=fiscal), styles.header)
+        for column in periods.year_columns:
+            year = self.config.year + column.year
+            year_label = text("year_label", fiscal=fiscal, year=year)
+            ws.write_string(header, layout.col(column), year_label, styles.header)
+            for number, quarter in enumerate(periods.quarters_of(column), start=1):
+                label = text("quarter_label", n=number)
+                if periods.years > 1:  # several years: say which one
+                    label = f"{label} {year_label}"
+                ws.write_string(header, layout.col(quarter), label, styles.header)
         ws.write_string(header, layout.target_col, text("header_target"), styles.header)
         if layout.benchmark_col is not None:
             ws.write_string(header, layout.benchmark_col, text("header_benchmark"), styles.header)
@@ -101,7 +110,7 @@ class TrackerSheet(SheetWriter):
         ws.write_string(row.row, layout.LABEL_COL, self.text(f"inp_{item.id}"), styles.label)
         ws.write_string(row.row, layout.UNIT_COL, self.unit_text(item.unit), styles.unit)
         results = self.context.tracker_result.inputs
-        for column in MONTH_COLUMNS:
+        for column in self.periods.months:
             col = layout.col(column)
             if item.from_volume:
                 month = column.months[0]
@@ -111,14 +120,14 @@ class TrackerSheet(SheetWriter):
             else:
                 self.write_input(row.row, col, self.context.data.inputs[item.id][column.months[0]],
                                  item.unit)
-        first, last = layout.col(MONTH_COLUMNS[0]), layout.col(MONTH_COLUMNS[-1])
+        first, last = layout.col(self.periods.months[0]), layout.col(self.periods.months[-1])
         rule = validation(self.text, item.unit, help_key=f"inp_{item.id}_help",
                           title=self.text(f"inp_{item.id}"))
         if item.from_volume:  # a formula row: only the message saying where to type
             rule = {"validate": "any", "input_title": rule["input_title"],
                     "input_message": rule["input_message"]}
         ws.data_validation(row.row, first, row.row, last, rule)
-        for column in (*QUARTER_COLUMNS, YEAR_COLUMN):
+        for column in self.periods.rollups:
             ws.write_formula(row.row, layout.col(column), self._rollup_formula(item, row.row, column),
                              styles.value(item.unit, rollup=True),
                              self.cached(results[(item.id, column.key)]))
@@ -142,7 +151,7 @@ class TrackerSheet(SheetWriter):
         ws.write_string(row.row, layout.LABEL_COL, self.text(f"kpi_{kpi.id}"), styles.label)
         ws.write_string(row.row, layout.UNIT_COL, self.unit_text(kpi.unit), styles.unit)
         results = self.context.tracker_result.kpis
-        for column in COLUMNS:
+        for column in self.periods.columns:
             formula = render(kpi.formula, _KpiScope(self, column))
             ws.write_formula(row.row, layout.col(column), formula,
                              styles.value(kpi.unit, rollup=column.is_rollup, bold=True),
@@ -174,7 +183,7 @@ class TrackerSheet(SheetWriter):
         ws.write_string(row.row, layout.LABEL_COL, self.text(f"helper_{part}", label=label),
                         self.styles.helper_label)
         value_row, weight_row = layout.input_row[input_id], layout.input_row[item.weight]
-        for column in MONTH_COLUMNS:
+        for column in self.periods.months:
             col = layout.col(column)
             value, weight = cell(value_row, col), cell(weight_row, col)
             product = f"{value}*{weight}" if part == "xw" else weight
@@ -198,7 +207,7 @@ class TrackerSheet(SheetWriter):
         # Stocks: the first or last filled value, as a chain of IFs (no array lookups,
         # which engines disagree on). The year chains over the quarter cells.
         if column.kind == "year":
-            cells = [cell(row, layout.col(q)) for q in QUARTER_COLUMNS]
+            cells = [cell(row, layout.col(q)) for q in self.periods.quarters_of(column)]
         else:
             cells = layout.month_cells(row, column)
         if item.rollup is Rollup.STOCK_END:
@@ -252,9 +261,10 @@ class TrackerSheet(SheetWriter):
                 define(f"inp_{input_id}", layout.months_ref(row))
         for kpi_id, row in layout.kpi_row.items():
             define(f"kpi_{kpi_id}", layout.months_ref(row))
-            define(f"qtr_{kpi_id}", layout.ref(row, layout.col(QUARTER_COLUMNS[0]),
-                                                layout.col(QUARTER_COLUMNS[-1])))
-            define(f"year_{kpi_id}", layout.ref(row, layout.col(YEAR_COLUMN)))
+            quarters, years = self.periods.quarters, self.periods.year_columns
+            define(f"qtr_{kpi_id}", layout.ref(row, layout.col(quarters[0]),
+                                                layout.col(quarters[-1])))
+            define(f"year_{kpi_id}", layout.ref(row, layout.col(years[0]), layout.col(years[-1])))
             define(f"target_{kpi_id}", layout.ref(row, layout.target_col))
 
     def _set_up_page(self) -> None:

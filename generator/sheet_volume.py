@@ -53,7 +53,7 @@ class VolumeSheet(SheetWriter):
         first_col = col_of(0)
         ws.merge_range(layout.BAND_ROW, first_col, layout.BAND_ROW, total_col,
                        self.text(band_key), styles.section)
-        first_row, last_row = layout.month_row(0), layout.month_row(11)
+        first_row, last_row = layout.month_row(0), layout.last_month_row
         for index, name in enumerate(names):
             col = col_of(index)
             ws.write_string(layout.HEADER_ROW, col, name, styles.header)
@@ -68,7 +68,7 @@ class VolumeSheet(SheetWriter):
                                validation(self.text, Unit.COUNT, help_key="volume_count_help",
                                           title=self.text(band_key)))
         ws.write_string(layout.HEADER_ROW, total_col, self.text("volume_total"), styles.header)
-        for month in range(12):
+        for month in range(layout.months):
             row = layout.month_row(month)
             span = area(row, first_col, row, col_of(len(names) - 1), fixed=False)
             ws.write_formula(row, total_col, f'=IF(COUNT({span})=0,"",SUM({span}))',
@@ -90,7 +90,7 @@ class VolumeSheet(SheetWriter):
 
     def _define_names(self) -> None:
         layout, define = self.layout, self.context.define
-        first_row, last_row = layout.month_row(0), layout.month_row(11)
+        first_row, last_row = layout.month_row(0), layout.last_month_row
         for prefix, count, col_of, total_col in (
             ("vol", len(layout.categories), layout.category_col, layout.category_total_col),
             ("chan", len(layout.channels), layout.channel_col, layout.channel_total_col),
@@ -104,7 +104,7 @@ class VolumeSheet(SheetWriter):
     def _write_charts(self) -> None:
         layout, text = self.layout, self.text
         sheet = layout.sheet
-        first_row, last_row = layout.month_row(0), layout.month_row(11)
+        first_row, last_row = layout.month_row(0), layout.last_month_row
         months = [sheet, first_row, layout.MONTH_COL, last_row, layout.MONTH_COL]
         charts = (
             ("line", layout.categories, layout.category_col, "chart_category_title", 0),

@@ -94,7 +94,7 @@ def build(workbook: xlsxwriter.Workbook, config: Config, data: WorkbookData) -> 
     calculators = catalog.calculators(config.scales)
     data = data.completed(config, calculators)
     sheet_names = {key: text(f"sheet_{key}") for key in ("start", "tracker", "volume", "formulas")}
-    starts = period_starts(config.year, config.start_month)
+    starts = period_starts(config.year, config.start_month, config.periods.count)
     month_names = text("month_names").split()
     context = Context(
         workbook=workbook,
@@ -104,11 +104,12 @@ def build(workbook: xlsxwriter.Workbook, config: Config, data: WorkbookData) -> 
         styles=Styles(workbook, config, text("date_format_month")),
         calculators=calculators,
         tracker=TrackerLayout.build(config, sheet_names["tracker"]),
-        volume=VolumeLayout(sheet_names["volume"], config.categories, config.channels),
+        volume=VolumeLayout(sheet_names["volume"], config.categories or (), config.channels or (),
+                            config.periods.count),
         formulas=FormulasLayout.build(calculators, sheet_names["formulas"]),
         sheet_names=sheet_names,
-        tracker_result=reference.tracker(data),
-        volume_result=reference.volume(data),
+        tracker_result=reference.tracker(data, config.periods),
+        volume_result=reference.volume(data, config.periods),
         month_labels=[text("month_label", month_name=month_names[d.month - 1], year=d.year)
                       for d in starts],
         period_starts=starts,

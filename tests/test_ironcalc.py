@@ -23,11 +23,11 @@ def check(tmp_path, config: Config, data: WorkbookData, name: str = "book.xlsx")
 
 
 @given(seed=st.integers(0, 2**32 - 1), blank=st.sampled_from((0.0, 0.2, 0.6)),
-       zero=st.sampled_from((0.0, 0.1, 0.4)), months=st.integers(0, 12),
-       start_month=st.integers(1, 12))
-def test_random_workbooks_match_reference(tmp_path, seed, blank, zero, months, start_month):
+       zero=st.sampled_from((0.0, 0.1, 0.4)), months=st.integers(0, 36),
+       start_month=st.integers(1, 12), years=st.sampled_from((1, 1, 2, 3)))
+def test_random_workbooks_match_reference(tmp_path, seed, blank, zero, months, start_month, years):
     rng = random.Random(seed)
-    config = Config(start_month=start_month)
+    config = Config(start_month=start_month, years=years)
     check(tmp_path, config, random_data(rng, config, blank=blank, zero=zero, months=months))
 
 
@@ -45,3 +45,10 @@ def test_empty_workbook_shows_only_blanks(tmp_path):
     expected = expected_values(context)
     assert all(value is None for value in expected.values())
     assert list(compare(expected, reader.value)) == []
+
+
+def test_five_years_of_monthly_data(tmp_path):
+    """Several fiscal years: quarters and years per year, stocks chained per year."""
+    config = Config(years=5, start_month=7)
+    check(tmp_path, config, random_data(random.Random(5), config, blank=0.1, zero=0.05,
+                                        months=54))

@@ -308,7 +308,7 @@ def test_quarter_uses_first_and_last_filled_stocks_and_weighted_averages():
 def test_year_column_covers_only_the_filled_months():
     result = tracker(quarter_data())
     for kpi in ("csat", "churn_rate", "frt", "arpu", "clv"):
-        assert result.kpis[(kpi, "year")] == pytest.approx(result.kpis[(kpi, "q1")])
+        assert result.kpis[(kpi, "y1")] == pytest.approx(result.kpis[(kpi, "q1")])
     assert result.kpis[("csat", "q2")] is None
 
 

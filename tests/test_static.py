@@ -23,7 +23,6 @@ from csmetrics import catalog
 from csmetrics.catalog import ENTERED_INPUTS, INPUT_BY_ID, KPIS, Unit
 from csmetrics.config import Config
 from csmetrics.layout import FormulasLayout
-from csmetrics.periods import MONTH_COLUMNS
 from csmetrics.workbook import Context
 from openpyxl.utils.cell import get_column_letter, range_boundaries
 from openpyxl.utils.datetime import from_excel
@@ -767,14 +766,14 @@ def input_cells(context: Context) -> dict[tuple[str, str], Unit | None]:
     cells: dict[tuple[str, str], Unit | None] = {}
     tracker, volume, formulas = context.tracker, context.volume, context.formulas
     for item in ENTERED_INPUTS:
-        for column in MONTH_COLUMNS:
+        for column in tracker.periods.months:
             cells[(tracker.sheet, address(tracker.input_row[item.id], tracker.col(column)))] = \
                 INPUT_BY_ID[item.id].unit
     for kpi in KPIS:
         cells[(tracker.sheet, address(tracker.kpi_row[kpi.id], tracker.target_col))] = None
     cells[(tracker.sheet, address(tracker.assumption_row["gross_margin"],
                                   tracker.FIRST_PERIOD_COL))] = Unit.PERCENT
-    for month in range(12):
+    for month in range(volume.months):
         row = volume.month_row(month)
         for index in range(len(volume.categories)):
             cells[(volume.sheet, address(row, volume.category_col(index)))] = Unit.COUNT

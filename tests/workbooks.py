@@ -11,7 +11,6 @@ from csmetrics.catalog import ENTERED_INPUTS, INPUTS, KPIS, Unit
 from csmetrics.config import Config
 from csmetrics.data import WorkbookData
 from csmetrics.layout import FormulasLayout, cell
-from csmetrics.periods import COLUMNS, MONTH_COLUMNS, ROLLUP_COLUMNS
 from csmetrics.reference import calculator
 from csmetrics.workbook import Context, build, resolve_config
 
@@ -32,21 +31,21 @@ def expected_values(context: Context) -> Expected:
     """Every formula cell of the workbook with the reference value it must show."""
     expected: Expected = {}
     tracker, result = context.tracker, context.tracker_result
-    sheet = tracker.sheet
+    sheet, periods = tracker.sheet, context.tracker.periods
     for item in INPUTS:
-        columns = COLUMNS if item.from_volume else ROLLUP_COLUMNS
+        columns = periods.columns if item.from_volume else periods.rollups
         for column in columns:
             address = cell(tracker.input_row[item.id], tracker.col(column))
             expected[(sheet, address)] = result.inputs[(item.id, column.key)]
     for kpi in KPIS:
-        for column in COLUMNS:
+        for column in periods.columns:
             address = cell(tracker.kpi_row[kpi.id], tracker.col(column))
             expected[(sheet, address)] = result.kpis[(kpi.id, column.key)]
     for key, row in tracker.helper_row.items():
-        for column in MONTH_COLUMNS:
+        for column in periods.months:
             expected[(sheet, cell(row, tracker.col(column)))] = result.helpers[(key, column.key)]
     volume, totals = context.volume, context.volume_result
-    for month in range(12):
+    for month in range(volume.months):
         row = volume.month_row(month)
         expected[(volume.sheet, cell(row, volume.category_total_col))] = totals.category_totals[month]
         expected[(volume.sheet, cell(row, volume.channel_total_col))] = totals.channel_totals[month]
@@ -98,7 +97,8 @@ def random_data(rng: random.Random, config: Config | None = None, blank: float =
     config = resolve_config(config or Config())
 
     def series(unit: Unit) -> list[float | None]:
-        return [random_value(rng, unit, blank, zero) if m < months else None for m in range(12)]
+        return [random_value(rng, unit, blank, zero) if m < months else None
+                for m in range(config.periods.count)]
 
     calculators = None
     if rng.random() < 0.7:
