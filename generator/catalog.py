@@ -184,14 +184,66 @@ ASSUMPTIONS = {"gross_margin": 1.0}
 
 
 def kpi_inputs(kpi_id: str) -> set[str]:
-    """Input ids a KPI needs, following KPI-to-KPI references."""
+    """Input ids a KPI needs (weights of weighted averages included), following
+    KPI-to-KPI references."""
     needed: set[str] = set()
     for kind, id in references(KPI_BY_ID[kpi_id].formula):
         if kind == "inp":
             needed.add(id)
+            if INPUT_BY_ID[id].weight:
+                needed.add(INPUT_BY_ID[id].weight)
         elif kind == "kpi":
             needed |= kpi_inputs(id)
     return needed
+
+
+# The tracker KPI each calculator belongs to: leaving the KPI out removes it.
+# The health score is not a tracker KPI and is always there.
+CALCULATOR_KPI = {
+    "nps": "nps", "csat": "csat", "ces": "ces", "churn": "churn_rate", "crr": "crr",
+    "renewal": "renewal_rate", "mrr": "mrr", "clv": "clv", "clv_subscription": "clv",
+    "cac": "cac", "crc": "crc", "frt": "frt", "art": "art", "fcr": "fcr",
+    "resolution_rate": "resolution_rate", "health_score": None,
+}
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The metrics a workbook includes, and everything that follows from them."""
+
+    kpis: tuple[str, ...]  # in catalog order
+
+    @classmethod
+    def of(cls, kpi_ids: tuple[str, ...] | None) -> Selection:
+        wanted = set(kpi_ids) if kpi_ids is not None else {kpi.id for kpi in KPIS}
+        unknown = wanted - set(KPI_BY_ID)
+        if unknown:
+            raise ValueError(f"unknown metric ids: {', '.join(sorted(unknown))}")
+        # a KPI built on other KPIs (CLV, CLV:CAC) brings them along
+        closed = set(wanted)
+        for kpi_id in wanted:
+            closed |= {id for kind, id in references(KPI_BY_ID[kpi_id].formula) if kind == "kpi"}
+        return cls(tuple(kpi.id for kpi in KPIS if kpi.id in closed))
+
+    @property
+    def inputs(self) -> tuple[str, ...]:
+        needed: set[str] = set()
+        for kpi_id in self.kpis:
+            needed |= kpi_inputs(kpi_id)
+        return tuple(item.id for item in INPUTS if item.id in needed)
+
+    @property
+    def volume(self) -> bool:
+        """The Ticket Volume sheet exists when tickets received are needed."""
+        return "tickets_new" in self.inputs
+
+    def calculator_included(self, calc_id: str) -> bool:
+        kpi = CALCULATOR_KPI[calc_id]
+        return kpi is None or kpi in self.kpis
+
+    def checks(self) -> tuple[Check, ...]:
+        inputs = set(self.inputs)
+        return tuple(c for c in CHECKS if c.small in inputs and c.large in inputs)
 
 
 # --------------------------------------------------------------------------- calculators

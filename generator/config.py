@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from .catalog import Scales
+from .catalog import Scales, Selection
 from .errors import UsageError
 from .periods import Periods
 
@@ -59,10 +59,15 @@ class Config:
     targets: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_TARGETS))
     gross_margin: float = 1.0
     benchmarks: bool = True
+    metrics: tuple[str, ...] | None = None  # KPI ids to include; None: all
     primary_color: str = "#1F4E79"
     accent_color: str = "#2E75B6"
     font: str | None = None  # None: the language's default font (one with its glyphs)
     author: str = "csmetrics"
+
+    @property
+    def selection(self) -> Selection:
+        return Selection.of(self.metrics)
 
     @property
     def periods(self) -> Periods:

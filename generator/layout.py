@@ -8,7 +8,7 @@ from functools import cached_property
 
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
-from .catalog import GROUPS, INPUTS, KPIS, Calculator
+from .catalog import GROUPS, INPUT_BY_ID, KPI_BY_ID, Calculator, Input, Kpi
 from .config import Config
 from .periods import Column, Periods
 
@@ -71,28 +71,32 @@ class TrackerLayout:
             row += 1
             return row - 1
 
+        def add_grouped(kind: str, items: list[Input] | list[Kpi], rows: dict[str, int]) -> None:
+            for group in GROUPS:
+                members = [item for item in items if item.group == group]
+                if members:
+                    add("group", f"group_{group}")
+                for item in members:
+                    rows[item.id] = add(kind, item.id)
+
+        selection = config.selection
+        inputs = [INPUT_BY_ID[id] for id in selection.inputs]
         layout.section_row["inputs"] = add("section", "section_inputs")
-        for group in GROUPS:
-            add("group", f"group_{group}")
-            for item in INPUTS:
-                if item.group == group:
-                    layout.input_row[item.id] = add("input", item.id)
+        add_grouped("input", inputs, layout.input_row)
         add("blank", "")
-        layout.section_row["assumptions"] = add("section", "section_assumptions")
-        layout.assumption_row["gross_margin"] = add("assumption", "gross_margin")
-        add("blank", "")
+        if "clv" in selection.kpis:
+            layout.section_row["assumptions"] = add("section", "section_assumptions")
+            layout.assumption_row["gross_margin"] = add("assumption", "gross_margin")
+            add("blank", "")
         layout.section_row["kpis"] = add("section", "section_kpis")
-        for group in GROUPS:
-            add("group", f"group_{group}")
-            for kpi in KPIS:
-                if kpi.group == group:
-                    layout.kpi_row[kpi.id] = add("kpi", kpi.id)
-        add("blank", "")
-        layout.section_row["helpers"] = add("section", "section_helpers")
-        for item in INPUTS:
-            if item.weight:
-                layout.helper_row[f"{item.id}_xw"] = add("helper", f"{item.id}_xw")
-                layout.helper_row[f"{item.id}_w"] = add("helper", f"{item.id}_w")
+        add_grouped("kpi", [KPI_BY_ID[id] for id in selection.kpis], layout.kpi_row)
+        weighted = [item for item in inputs if item.weight]
+        if weighted:
+            add("blank", "")
+            layout.section_row["helpers"] = add("section", "section_helpers")
+        for item in weighted:
+            layout.helper_row[f"{item.id}_xw"] = add("helper", f"{item.id}_xw")
+            layout.helper_row[f"{item.id}_w"] = add("helper", f"{item.id}_w")
         return layout
 
     # columns ---------------------------------------------------------------

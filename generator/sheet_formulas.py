@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .catalog import KPIS, Better, Unit
+from .catalog import KPI_BY_ID, Better, Unit
 from .expr import render
 from .layout import BACK_LINK_ROW, TITLE_ROW, CalculatorBlock, FormulasLayout, cell
 from .reference import calculator as calculate
@@ -103,7 +103,8 @@ class FormulasSheet(SheetWriter):
         for col, key in ((0, "header_metric"), (3, "formulas_formula"), (4, "formulas_better")):
             ws.write_string(header, col, text(key), styles.header_left)
         ws.merge_range(header, 1, header, 2, text("formulas_definition"), styles.header_left)
-        for offset, kpi in enumerate(KPIS, start=1):
+        kpis = [KPI_BY_ID[id] for id in self.config.selection.kpis]
+        for offset, kpi in enumerate(kpis, start=1):
             r = header + offset
             definition, words = text(f"def_{kpi.id}"), text(f"words_{kpi.id}")
             ws.write_string(r, 0, text(f"kpi_{kpi.id}"), styles.wrap)
@@ -113,7 +114,7 @@ class FormulasSheet(SheetWriter):
             ws.write_string(r, 4, text(f"better_{Better(kpi.better).value}"), styles.wrap)
             lines = max(-(-len(definition) // 38), -(-len(words) // 80), 1)
             ws.set_row(r, 13 * lines + 3)
-        self.last_row = header + len(KPIS)
+        self.last_row = header + len(kpis)
 
     def _set_up_page(self) -> None:
         for col, width in WIDTHS.items():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .catalog import INPUTS
+from .catalog import INPUT_BY_ID
 from .layout import TITLE_ROW
 from .sheet_common import SheetWriter
 
@@ -52,14 +52,16 @@ class StartSheet(SheetWriter):
         for col in range(1, len(WIDTHS)):
             ws.write_blank(row, col, None, styles.section)
         tracker, names = context.tracker, context.sheet_names
-        links = (
+        links = [
             (names["tracker"], f"A{tracker.section_row['inputs'] + 1}", "link_tracker_inputs"),
             (names["tracker"], f"A{tracker.section_row['kpis'] + 1}", "link_tracker_kpis"),
-            (names["tracker"], f"A{tracker.section_row['assumptions'] + 1}",
-             "link_tracker_assumptions"),
-            (names["volume"], "A1", "link_volume"),
-            (names["formulas"], "A1", "link_formulas"),
-        )
+        ]
+        if "assumptions" in tracker.section_row:
+            links.append((names["tracker"], f"A{tracker.section_row['assumptions'] + 1}",
+                          "link_tracker_assumptions"))
+        if context.config.selection.volume:
+            links.append((names["volume"], "A1", "link_volume"))
+        links.append((names["formulas"], "A1", "link_formulas"))
         for sheet, target, key in links:
             row += 1
             self.write_link(row, 0, sheet, target, text(key))
@@ -87,7 +89,7 @@ class StartSheet(SheetWriter):
         ws.write_string(row, 0, text("src_header_input"), styles.header_left)
         for col, desk in enumerate(HELPDESKS, start=1):
             ws.write_string(row, col, text(f"src_header_{desk}"), styles.header_left)
-        for item in INPUTS:
+        for item in (INPUT_BY_ID[id] for id in self.config.selection.inputs):
             row += 1
             ws.write_string(row, 0, text(f"inp_{item.id}"), styles.wrap)
             longest = 0

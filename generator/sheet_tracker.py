@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from .catalog import (
     BENCHMARK_BY_KPI,
-    CHECKS,
     INPUT_BY_ID,
     KPI_BY_ID,
     Better,
@@ -240,7 +239,7 @@ class TrackerSheet(SheetWriter):
                     "format": style,
                     "multi_range": ranges,
                 })
-        for check in CHECKS:
+        for check in self.config.selection.checks():
             small, large = layout.input_row[check.small], layout.input_row[check.large]
             a, b = cell(small, first), cell(large, first)
             criteria = f"=AND(ISNUMBER({a}),ISNUMBER({b}),{a}>{b})"

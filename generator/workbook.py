@@ -91,7 +91,9 @@ def build(workbook: xlsxwriter.Workbook, config: Config, data: WorkbookData) -> 
 
     text = text_for(config)
     config = resolve_config(config, text)
-    calculators = catalog.calculators(config.scales)
+    selection = config.selection
+    calculators = tuple(calc for calc in catalog.calculators(config.scales)
+                        if selection.calculator_included(calc.id))
     data = data.completed(config, calculators)
     sheet_names = {key: text(f"sheet_{key}") for key in ("start", "tracker", "volume", "formulas")}
     starts = period_starts(config.year, config.start_month, config.periods.count)
@@ -117,12 +119,10 @@ def build(workbook: xlsxwriter.Workbook, config: Config, data: WorkbookData) -> 
     def add(key: str):
         return workbook.add_worksheet(sheet_names[key], worksheet_class=SharedFunctionsWorksheet)
 
-    sheets = [
-        StartSheet(context, add("start")),
-        TrackerSheet(context, add("tracker")),
-        VolumeSheet(context, add("volume")),
-        FormulasSheet(context, add("formulas")),
-    ]
+    sheets = [StartSheet(context, add("start")), TrackerSheet(context, add("tracker"))]
+    if selection.volume:
+        sheets.append(VolumeSheet(context, add("volume")))
+    sheets.append(FormulasSheet(context, add("formulas")))
     for sheet in sheets:
         sheet.write()
     for name, target in sorted(context.names.items()):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 
 import pytest
+from csmetrics.catalog import KPIS
 from csmetrics.config import Config
 from csmetrics.data import WorkbookData
 from engines import iter_formula_errors, recalc_ironcalc
@@ -24,10 +25,13 @@ def check(tmp_path, config: Config, data: WorkbookData, name: str = "book.xlsx")
 
 @given(seed=st.integers(0, 2**32 - 1), blank=st.sampled_from((0.0, 0.2, 0.6)),
        zero=st.sampled_from((0.0, 0.1, 0.4)), months=st.integers(0, 36),
-       start_month=st.integers(1, 12), years=st.sampled_from((1, 1, 2, 3)))
-def test_random_workbooks_match_reference(tmp_path, seed, blank, zero, months, start_month, years):
+       start_month=st.integers(1, 12), years=st.sampled_from((1, 1, 2, 3)),
+       metrics=st.none() | st.sets(st.sampled_from([kpi.id for kpi in KPIS]), min_size=1))
+def test_random_workbooks_match_reference(tmp_path, seed, blank, zero, months, start_month, years,
+                                          metrics):
     rng = random.Random(seed)
-    config = Config(start_month=start_month, years=years)
+    config = Config(start_month=start_month, years=years,
+                    metrics=None if metrics is None else tuple(sorted(metrics)))
     check(tmp_path, config, random_data(rng, config, blank=blank, zero=zero, months=months))
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from csmetrics.catalog import CHECKS, INPUTS, KPI_BY_ID, KPIS, Rollup, Scales, calculators, kpi_inputs
 from csmetrics.data import WorkbookData
+from csmetrics.expr import references
 from csmetrics.reference import (
     calculator,
     inconsistencies,
@@ -180,10 +181,23 @@ def test_every_kpi_is_blank_in_an_empty_month():
     assert all(value is None for value in result.inputs.values())
 
 
+def direct_inputs(kpi_id: str) -> set[str]:
+    """Inputs a KPI's monthly value reads (without rollup weights)."""
+    found: set[str] = set()
+    for kind, id in references(KPI_BY_ID[kpi_id].formula):
+        found |= {id} if kind == "inp" else direct_inputs(id) if kind == "kpi" else set()
+    return found
+
+
+def test_kpi_inputs_include_rollup_weights():
+    assert kpi_inputs("frt") == {"frt_hours", "tickets_new"}
+    assert kpi_inputs("art") == {"art_hours", "tickets_resolved"}
+
+
 @pytest.mark.parametrize("kpi_id", [kpi.id for kpi in KPIS])
 def test_each_kpi_is_blank_until_its_inputs_are_filled(kpi_id):
     filled = {item.id: 10 for item in INPUTS if item.id != "tickets_new"}
-    needed = kpi_inputs(kpi_id) - {"tickets_open_start"}  # a blank backlog counts as 0
+    needed = direct_inputs(kpi_id) - {"tickets_open_start"}  # a blank backlog counts as 0
     assert needed, kpi_id
     for missing in needed:
         values = dict(filled, tickets_new=30)

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import xlsxwriter
-from csmetrics.catalog import ENTERED_INPUTS, INPUTS, KPIS, Unit
+from csmetrics.catalog import ENTERED_INPUTS, INPUT_BY_ID, KPIS, Unit
 from csmetrics.config import Config
 from csmetrics.data import WorkbookData
 from csmetrics.layout import FormulasLayout, cell
@@ -32,39 +32,41 @@ def expected_values(context: Context) -> Expected:
     expected: Expected = {}
     tracker, result = context.tracker, context.tracker_result
     sheet, periods = tracker.sheet, context.tracker.periods
-    for item in INPUTS:
-        columns = periods.columns if item.from_volume else periods.rollups
+    for input_id, row in tracker.input_row.items():
+        columns = periods.columns if INPUT_BY_ID[input_id].from_volume else periods.rollups
         for column in columns:
-            address = cell(tracker.input_row[item.id], tracker.col(column))
-            expected[(sheet, address)] = result.inputs[(item.id, column.key)]
-    for kpi in KPIS:
+            expected[(sheet, cell(row, tracker.col(column)))] = result.inputs[(input_id, column.key)]
+    for kpi_id, row in tracker.kpi_row.items():
         for column in periods.columns:
-            address = cell(tracker.kpi_row[kpi.id], tracker.col(column))
-            expected[(sheet, address)] = result.kpis[(kpi.id, column.key)]
+            expected[(sheet, cell(row, tracker.col(column)))] = result.kpis[(kpi_id, column.key)]
     for key, row in tracker.helper_row.items():
         for column in periods.months:
             expected[(sheet, cell(row, tracker.col(column)))] = result.helpers[(key, column.key)]
-    volume, totals = context.volume, context.volume_result
-    for month in range(volume.months):
-        row = volume.month_row(month)
-        expected[(volume.sheet, cell(row, volume.category_total_col))] = totals.category_totals[month]
-        expected[(volume.sheet, cell(row, volume.channel_total_col))] = totals.channel_totals[month]
-    for index, name in enumerate(volume.categories):
-        expected[(volume.sheet, cell(volume.year_row, volume.category_col(index)))] = \
-            totals.category_year[name]
-    for index, name in enumerate(volume.channels):
-        expected[(volume.sheet, cell(volume.year_row, volume.channel_col(index)))] = \
-            totals.channel_year[name]
-    expected[(volume.sheet, cell(volume.year_row, volume.category_total_col))] = \
-        totals.grand_category
-    expected[(volume.sheet, cell(volume.year_row, volume.channel_total_col))] = \
-        totals.grand_channel
+    if context.config.selection.volume:
+        expected |= _volume_expected(context)
     for block in context.formulas.blocks:
         values = context.data.calculators[block.calculator.id]
         results = calculator(block.calculator, values)
         for result_id, row in block.result_rows.items():
             address = cell(row, FormulasLayout.VALUE_COL)
             expected[(context.formulas.sheet, address)] = results[result_id]
+    return expected
+
+
+def _volume_expected(context: Context) -> Expected:
+    volume, totals = context.volume, context.volume_result
+    sheet, year_row = volume.sheet, volume.year_row
+    expected: Expected = {}
+    for month in range(volume.months):
+        row = volume.month_row(month)
+        expected[(sheet, cell(row, volume.category_total_col))] = totals.category_totals[month]
+        expected[(sheet, cell(row, volume.channel_total_col))] = totals.channel_totals[month]
+    for index, name in enumerate(volume.categories):
+        expected[(sheet, cell(year_row, volume.category_col(index)))] = totals.category_year[name]
+    for index, name in enumerate(volume.channels):
+        expected[(sheet, cell(year_row, volume.channel_col(index)))] = totals.channel_year[name]
+    expected[(sheet, cell(year_row, volume.category_total_col))] = totals.grand_category
+    expected[(sheet, cell(year_row, volume.channel_total_col))] = totals.grand_channel
     return expected
 
 
