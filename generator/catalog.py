@@ -220,9 +220,12 @@ class Selection:
         if unknown:
             raise ValueError(f"unknown metric ids: {', '.join(sorted(unknown))}")
         # a KPI built on other KPIs (CLV, CLV:CAC) brings them along
-        closed = set(wanted)
-        for kpi_id in wanted:
-            closed |= {id for kind, id in references(KPI_BY_ID[kpi_id].formula) if kind == "kpi"}
+        closed, pending = set(), list(wanted)
+        while pending:
+            kpi_id = pending.pop()
+            if kpi_id not in closed:
+                closed.add(kpi_id)
+                pending += [id for kind, id in references(KPI_BY_ID[kpi_id].formula) if kind == "kpi"]
         return cls(tuple(kpi.id for kpi in KPIS if kpi.id in closed))
 
     @property
