@@ -45,8 +45,8 @@ CURRENCIES = {
 
 @dataclass(frozen=True)
 class Config:
-    company: str = "Your company"
-    title: str = "Customer Service Metrics"
+    company: str | None = None  # None: the language's "Your company"
+    title: str | None = None  # None: the language's default title
     language: str = "en"
     year: int = 2026
     start_month: int = 1  # first month of the fiscal year
@@ -64,6 +64,8 @@ class Config:
     accent_color: str = "#2E75B6"
     font: str | None = None  # None: the language's default font (one with its glyphs)
     author: str = "csmetrics"
+    logo: str | None = None  # path of a PNG or JPEG shown in every sheet's header
+    sheet_names: dict[str, str] = field(default_factory=dict)  # start/tracker/volume/formulas
 
     @property
     def selection(self) -> Selection:

@@ -15,6 +15,7 @@ killed whole whatever happens: success, failure, timeout or Ctrl-C.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import re
 import shutil
@@ -147,6 +148,17 @@ def soffice_command(soffice: str, profile: Path, workbook: Path, outdir: Path) -
     ]
 
 
+def ipc_sockets(profile: Path) -> list[Path]:
+    """Where LibreOffice puts the single-instance socket of ``profile``: a killed
+    soffice leaves it behind. Its name is the MD5 of the profile URL in UTF-16,
+    written as hex bytes without zero padding (LibreOffice's own quirk)."""
+    if not hasattr(os, "getuid"):  # Windows uses named pipes, which vanish with the process
+        return []
+    digest = hashlib.md5(profile_uri(profile).encode("utf-16-le"), usedforsecurity=False).digest()
+    name = f"OSL_PIPE_{os.getuid()}_SingleOfficeIPC_{''.join(f'{byte:x}' for byte in digest)}"
+    return [Path(folder) / name for folder in ("/tmp", "/var/tmp")]
+
+
 def pdftoppm_command(pdftoppm: str, pdf: Path, prefix: Path, dpi: int) -> list[str]:
     """One PNG per page, at ``dpi``, anti-aliased (poppler's defaults)."""
     return [pdftoppm, "-png", "-r", str(dpi), str(pdf), str(prefix)]
@@ -196,7 +208,8 @@ def _wait_unreaped(proc: subprocess.Popen[bytes], deadline: float) -> None:
         delay = min(delay * 2, 0.1)
 
 
-def _run(cmd: Sequence[str], deadline: float, log: Path) -> tuple[int, str]:
+def _run(cmd: Sequence[str], deadline: float, log: Path,
+         env: dict[str, str] | None = None) -> tuple[int, str]:
     """Run ``cmd`` in its own process group until ``deadline``; kill the group in
     every case (success, error, timeout, Ctrl-C). Returns the exit status and output."""
     if time.monotonic() >= deadline:
@@ -206,7 +219,8 @@ def _run(cmd: Sequence[str], deadline: float, log: Path) -> tuple[int, str]:
         extra = {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP}
     with log.open("wb") as output:
         proc = subprocess.Popen(list(cmd), stdin=subprocess.DEVNULL, stdout=output,
-                                stderr=subprocess.STDOUT, **extra)  # type: ignore[call-overload]
+                                stderr=subprocess.STDOUT, env=env,
+                                **extra)  # type: ignore[call-overload]
         try:
             _wait_unreaped(proc, deadline)
         finally:
@@ -248,20 +262,27 @@ def render_preview(workbook: Path, out_dir: Path, fmt: str = "png", timeout: flo
 def _print_to_pdf(soffice: str, workbook: Path, work: Path, deadline: float,
                   timeout: float) -> Path:
     """LibreOffice prints a copy of the workbook (so no lock file appears beside
-    the original) with a throwaway profile that recalculates on load."""
-    profile, pdf_dir = work / "profile", work / "pdf"
+    the original) with a throwaway profile that recalculates on load, and keeps
+    its temporary files in ``work`` (TMPDIR), so that nothing of it outlives us."""
+    profile, pdf_dir, scratch = work / "profile", work / "pdf", work / "tmp"
     (profile / "user").mkdir(parents=True)
     (profile / "user" / "registrymodifications.xcu").write_text(PROFILE_SETTINGS, "utf-8")
     pdf_dir.mkdir()
+    scratch.mkdir()
     source = work / "workbook.xlsx"
     shutil.copyfile(workbook, source)
     cmd = soffice_command(soffice, profile, source, pdf_dir)
+    env = {**os.environ, "TMPDIR": str(scratch), "TMP": str(scratch), "TEMP": str(scratch)}
     try:
-        status, output = _run(cmd, deadline, work / "soffice.log")
+        status, output = _run(cmd, deadline, work / "soffice.log", env)
     except subprocess.TimeoutExpired:
         raise CsmetricsError(f"LibreOffice did not finish printing {workbook} within "
                              f"{timeout:g} s; it was stopped") from None
     finally:
+        for socket in ipc_sockets(profile):
+            with contextlib.suppress(OSError):
+                if socket.is_socket():
+                    socket.unlink()
         shutil.rmtree(profile, ignore_errors=True)
     pdf = pdf_dir / "workbook.pdf"
     # soffice exits 0 even when it could not load or convert: trust only the file.

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from xlsxwriter.worksheet import Worksheet
 
 from .catalog import Unit
+from .images import fit_scale, image_size
 from .layout import quote_sheet
 from .text import Text
 from .xlsx_fixes import BLANK_RESULT
@@ -15,6 +17,7 @@ if TYPE_CHECKING:
     from .workbook import Context
 
 WHOLE_UNITS = {Unit.COUNT}
+LOGO_BOX = (180, 54)  # pixels: the header area of the first three rows
 
 
 def validation(text: Text, unit: Unit, help_key: str, title: str) -> dict[str, Any]:
@@ -83,17 +86,81 @@ class SheetWriter:
         self.write_link(row, col, self.context.sheet_names["start"], "A1",
                         self.text("back_to_start"))
 
+    def write_logo(self, col: int) -> None:
+        """The configured logo in the sheet's header area, scaled to fit, aspect kept."""
+        logo = self.config.logo
+        if not logo:
+            return
+        width, height = image_size(Path(logo))
+        scale = fit_scale(width, height, *LOGO_BOX)
+        self.ws.insert_image(0, col, logo, {"x_scale": scale, "y_scale": scale,
+                                            "x_offset": 2, "y_offset": 2, "object_position": 3})
+
     def set_up_print(self, header_row: int, last_row: int, last_col: int,
                      repeat_columns: bool = False) -> None:
-        """Landscape, fit to one page wide, titles repeated, protected without password."""
+        """Landscape A4, fit to one page wide, titles repeated, protected without password.
+
+        So that printed pages read well, the print area grows to cover every chart
+        (none is cut at the page edge), and a block of rows that fits on a page is
+        never split across two: a block is a run of rows without a blank row in it
+        (a calculator, a section, a table), and a chart joins the table just above
+        it. A block that would straddle a page break gets a manual break before it;
+        one taller than a page at least starts with its first rows together. Page
+        heights are estimated from the row heights and the fit-to-width scale, on
+        the safe side, so the break comes before the application's own.
+        """
         ws = self.ws
+        inches = {"left": 0.4, "right": 0.4, "top": 0.5, "bottom": 0.5}
+        paper_width, paper_height = 842, 595  # A4 landscape, in points
+        # xlsxwriter knows where an object ends only through its private sizing
+        # helpers (pinned below 4 in pyproject, like xlsx_fixes).
+        charted: set[int] = set()
+        for row, col, chart, x_offset, y_offset, x_scale, y_scale, *_ in ws.charts:
+            end = ws._position_object_pixels(col, row, x_offset, y_offset,
+                                             round(chart.width * x_scale),
+                                             round(chart.height * y_scale), 1)
+            end_col, end_row = end[4] - (end[6] == 0), end[5] - (end[7] == 0)
+            last_col, last_row = max(last_col, end_col), max(last_row, end_row)
+            charted.update(range(max(0, row - 2), end_row + 1))  # with the table above
+
+        heights = [ws._size_row(row) for row in range(last_row + 1)]  # pixels
+        width = sum(ws._size_col(col) for col in range(last_col + 1)) * 0.75  # points
+        scale = min(100, int(100 * (paper_width - 72 * (inches["left"] + inches["right"]))
+                             / max(width, 1))) / 100
+        body = (paper_height - 72 * (inches["top"] + inches["bottom"])) * 0.92  # points
+        page = body / 0.75 / scale  # pixels of sheet per page
+        repeated = sum(heights[: header_row + 1])
+        filled = [bool(ws.table.get(row)) or row in charted for row in range(last_row + 1)]
+        block_end: dict[int, int] = {}
+        for row in range(last_row + 1):
+            if filled[row] and (row == 0 or not filled[row - 1]):
+                end_row = row
+                while end_row + 1 <= last_row and filled[end_row + 1]:
+                    end_row += 1
+                block_end[row] = end_row
+        breaks, used = set(ws.hbreaks), 0.0
+        for row in range(last_row + 1):
+            if row in breaks:
+                used = repeated
+            elif row in block_end and used > repeated:
+                block = sum(heights[row: block_end[row] + 1])
+                if block > page - repeated:  # taller than a page: keep its head together
+                    block = sum(heights[row: min(block_end[row], row + 3) + 1])
+                if used + block > page:
+                    breaks.add(row)
+                    used = repeated
+            if used + heights[row] > page:  # the application's own break
+                used = repeated
+            used += heights[row]
+
         ws.set_landscape()
         ws.set_paper(9)  # A4; Letter users get it scaled by their printer dialog
         ws.fit_to_pages(1, 0)
-        ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
+        ws.set_margins(**inches)
         ws.repeat_rows(0, header_row)
         if repeat_columns:
             ws.repeat_columns(0, 1)
         ws.print_area(0, 0, last_row, last_col)
+        ws.set_h_pagebreaks(sorted(breaks))
         ws.set_footer("&L&A&R&P / &N")
         ws.protect("", {"format_columns": True, "format_rows": True})

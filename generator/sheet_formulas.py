@@ -29,6 +29,7 @@ class FormulasSheet(SheetWriter):
         ws.write_string(TITLE_ROW, 0, text("formulas_title"), styles.title)
         self.write_back_link(BACK_LINK_ROW, 0)
         ws.write_string(self.layout.INTRO_ROW, 0, text("formulas_intro"), styles.subtitle)
+        self.write_logo(self.layout.NOTE_COL)
         for block in self.layout.blocks:
             self._write_calculator(block)
         self._write_kpi_table()

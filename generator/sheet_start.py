@@ -27,6 +27,7 @@ class StartSheet(SheetWriter):
     def _write_title(self) -> int:
         ws, text, styles = self.ws, self.text, self.styles
         ws.write_string(TITLE_ROW, 0, text("start_title"), styles.title)
+        self.write_logo(len(WIDTHS) - 1)
         ws.set_row(TITLE_ROW, 24)
         ws.write_string(TITLE_ROW + 1, 0, text("start_company"), styles.subtitle)
         labels = self.context.month_labels

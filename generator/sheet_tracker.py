@@ -68,6 +68,7 @@ class TrackerSheet(SheetWriter):
         ws.write_string(TITLE_ROW, 0, text("tracker_title"), styles.title)
         self.write_back_link(BACK_LINK_ROW, 0)
         ws.write_string(2, 0, text("start_company"), styles.subtitle)
+        self.write_logo(layout.target_col)
         header = layout.HEADER_ROW
         ws.write_string(header, layout.LABEL_COL, text("header_metric"), styles.header_left)
         ws.write_string(header, layout.UNIT_COL, text("header_unit"), styles.header)
@@ -80,9 +81,10 @@ class TrackerSheet(SheetWriter):
             year_label = text("year_label", fiscal=fiscal, year=year)
             ws.write_string(header, layout.col(column), year_label, styles.header)
             for number, quarter in enumerate(periods.quarters_of(column), start=1):
-                label = text("quarter_label", n=number)
                 if periods.years > 1:  # several years: say which one
-                    label = f"{label} {year_label}"
+                    label = text("quarter_year_label", n=number, year_label=year_label)
+                else:
+                    label = text("quarter_label", n=number)
                 ws.write_string(header, layout.col(quarter), label, styles.header)
         ws.write_string(header, layout.target_col, text("header_target"), styles.header)
         if layout.benchmark_col is not None:

@@ -38,6 +38,7 @@ class VolumeSheet(SheetWriter):
         ws.write_string(TITLE_ROW, 0, text("volume_title"), styles.title)
         self.write_back_link(BACK_LINK_ROW, 0)
         ws.write_string(layout.INTRO_ROW, 0, text("volume_intro"), styles.subtitle)
+        self.write_logo(max(layout.last_col - 2, 1))
         ws.write_string(layout.HEADER_ROW, layout.MONTH_COL, text("volume_month"),
                         styles.header_left)
         for month, label in enumerate(self.context.month_labels):

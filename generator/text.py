@@ -13,7 +13,7 @@ from typing import Any
 
 import jinja2
 
-LANGUAGES = ("en",)
+LANGUAGES = ("en", "zh-CN", "ru", "af")
 
 
 def templates_dir() -> Path:

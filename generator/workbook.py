@@ -71,11 +71,13 @@ def text_for(config: Config) -> Text:
 
 def resolve_config(config: Config, text: Text | None = None) -> Config:
     """The configuration with its language's default categories, channels and font."""
-    if None not in (config.categories, config.channels, config.font):
+    if None not in (config.categories, config.channels, config.font, config.company, config.title):
         return config
     text = text or text_for(config)
     return replace(
         config,
+        company=config.company or text("default_company"),
+        title=config.title or text("default_title"),
         categories=config.categories or tuple(text("default_categories").split("|")),
         channels=config.channels or tuple(text("default_channels").split("|")),
         font=config.font or text("default_font"),
@@ -91,11 +93,13 @@ def build(workbook: xlsxwriter.Workbook, config: Config, data: WorkbookData) -> 
 
     text = text_for(config)
     config = resolve_config(config, text)
+    text.variables.update(company=config.company, title=config.title)
     selection = config.selection
     calculators = tuple(calc for calc in catalog.calculators(config.scales)
                         if selection.calculator_included(calc.id))
     data = data.completed(config, calculators)
-    sheet_names = {key: text(f"sheet_{key}") for key in ("start", "tracker", "volume", "formulas")}
+    sheet_names = {key: config.sheet_names.get(key) or text(f"sheet_{key}")
+                   for key in ("start", "tracker", "volume", "formulas")}
     starts = period_starts(config.year, config.start_month, config.periods.count)
     month_names = text("month_names").split()
     context = Context(

@@ -30,7 +30,8 @@ def test_every_key_is_used_and_every_used_key_exists(tmp_path, language):
     for index, (scales, month) in enumerate(zip(SCALES, (1, 4, 7), strict=True)):
         folder = tmp_path / str(index)
         folder.mkdir()
-        text = built_text(folder, Config(language=language, scales=scales, start_month=month))
+        config = Config(language=language, scales=scales, start_month=month, years=1 + index % 2)
+        text = built_text(folder, config)
         used |= text.used
         keys = text.keys()
     assert used <= keys
@@ -42,7 +43,7 @@ def test_blocks_render_to_clean_text(language):
     text = Text(language, company="ACME", title="Metrics", year=2026, currency="$",
                 csat_scale=5, csat_satisfied_from=4, ces_scale=7, ces_easy_from=5)
     variables = {"score": 3, "n": 2, "label": "X", "month_name": "Jan", "first_month": "Jan",
-                 "last_month": "Dec", "fiscal": True}
+                 "last_month": "Dec", "fiscal": True, "year_label": "2026"}
     for key in sorted(text.keys()):
         rendered = text(key, **variables)
         assert rendered, key

@@ -1,0 +1,276 @@
+"""Reading ``csmetrics.toml``: every key checked, one clear message per problem.
+
+A message names the file, the key, the value and what is allowed; an unknown key
+gets a "did you mean". Nothing is written when any problem is found.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import tomllib
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from .catalog import KPI_BY_ID, KPIS, Scales
+from .config import CURRENCIES, Config, ConfigError
+from .images import image_size
+from .text import LANGUAGES
+
+COLOUR = re.compile(r"#[0-9A-Fa-f]{6}")
+SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+MAX_TITLE, MAX_COMPANY, MAX_NAME, MAX_SHEET = 60, 100, 60, 31
+SATISFIED_FROM = {5: 4, 7: 6, 10: 9}  # top-two-box on 5 and 7 points, 9-10 on 10
+EASY_FROM = {5: 4, 7: 5}  # "agree" side of the scale
+SHEET_KEYS = ("start", "tracker", "volume", "formulas")
+
+Check = Callable[[Any], str | None]  # returns a problem, or None when the value is fine
+
+
+def _describe(value: Any) -> str:
+    kind = {bool: "true/false", int: "a number", float: "a number", str: "text",
+            list: "a list", dict: "a table"}.get(type(value), type(value).__name__)
+    return f"{value!r} ({kind})"
+
+
+def _integer(low: int, high: int) -> Check:
+    def check(value: Any) -> str | None:
+        if isinstance(value, bool) or not isinstance(value, int):
+            return f"expected a whole number from {low} to {high}"
+        return None if low <= value <= high else f"must be from {low} to {high}"
+    return check
+
+
+def _choice(options: tuple[Any, ...]) -> Check:
+    def check(value: Any) -> str | None:
+        if value in options and not isinstance(value, bool):
+            return None
+        return "allowed: " + ", ".join(str(o) for o in options)
+    return check
+
+
+def _text(limit: int, empty_ok: bool = False) -> Check:
+    def check(value: Any) -> str | None:
+        if not isinstance(value, str):
+            return "expected text in quotes"
+        if not value.strip() and not empty_ok:
+            return "must not be empty"
+        if "\n" in value or "\r" in value:
+            return "must be on one line"
+        return None if len(value) <= limit else f"is {len(value)} characters long; at most {limit}"
+    return check
+
+
+def _number(low: float | None = None, high: float | None = None) -> Check:
+    def check(value: Any) -> str | None:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return "expected a number"
+        if (low is not None and value < low) or (high is not None and value > high):
+            return f"must be from {low:g} to {high:g}"
+        return None
+    return check
+
+
+def _boolean(value: Any) -> str | None:
+    return None if isinstance(value, bool) else "expected true or false"
+
+
+def _colour(value: Any) -> str | None:
+    if isinstance(value, str) and COLOUR.fullmatch(value):
+        return None
+    return 'expected a colour written "#RRGGBB", e.g. "#1F4E79"'
+
+
+def _names(value: Any) -> str | None:
+    if not isinstance(value, list) or not value:
+        return "expected a non-empty list of names in quotes"
+    seen: set[str] = set()
+    for name in value:
+        problem = _text(MAX_NAME)(name)
+        if problem:
+            return f"name {name!r} {problem}"
+        if name.strip().casefold() in seen:
+            return f"name {name!r} appears twice (names match case-insensitively)"
+        seen.add(name.strip().casefold())
+    return None
+
+
+def _metrics(value: Any) -> str | None:
+    if value == "all":
+        return None
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+        return 'expected "all" or a non-empty list of metric ids'
+    unknown = [v for v in value if v not in KPI_BY_ID]
+    if unknown:
+        hints = [_did_you_mean(v, KPI_BY_ID) for v in unknown]
+        return "unknown metric " + "; ".join(f"{v!r}{h}" for v, h in zip(unknown, hints, strict=True)) \
+            + " (metric ids: " + ", ".join(KPI_BY_ID) + ")"
+    return None
+
+
+def _sheet_name(value: Any) -> str | None:
+    if problem := _text(MAX_SHEET)(value):
+        return problem
+    if SHEET_FORBIDDEN.search(value):
+        return "must not contain any of [ ] : * ? / \\"
+    if value.startswith("'") or value.endswith("'"):
+        return "must not start or end with an apostrophe"
+    if value.strip().casefold() == "history":
+        return "'History' is reserved by Excel"
+    return None
+
+
+TOP_LEVEL: dict[str, Check] = {
+    "company": _text(MAX_COMPANY),
+    "title": _text(MAX_TITLE),
+    "language": _choice(LANGUAGES),
+    "logo": _text(4096, empty_ok=True),
+    "font": _text(60, empty_ok=True),
+    "currency": _choice(tuple(CURRENCIES)),
+    "year": _integer(1900, 9990),
+    "start_month": _integer(1, 12),
+    "years": _integer(1, 10),
+    "author": _text(255, empty_ok=True),
+    "benchmarks": _boolean,
+    "gross_margin": _number(0, 1),
+    "metrics": _metrics,
+}
+TABLES: dict[str, dict[str, Check]] = {
+    "colors": {"primary": _colour, "accent": _colour},
+    "surveys": {"csat_scale": _choice((5, 7, 10)), "csat_satisfied_from": _integer(1, 10),
+                "ces_scale": _choice((5, 7)), "ces_easy_from": _integer(1, 7)},
+    "tickets": {"categories": _names, "channels": _names},
+    "targets": {kpi.id: _number() for kpi in KPIS},
+    "sheets": {key: _sheet_name for key in SHEET_KEYS},
+}
+
+
+def _did_you_mean(key: str, known: Any) -> str:
+    close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def read_config(path: Path, base: Config | None = None) -> Config:
+    """The configuration in ``path`` applied over ``base`` (the defaults)."""
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: configuration file not found") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}: cannot read the configuration: {error}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: not valid TOML: {error}") from None
+    problems: list[str] = []
+    values = _checked(raw, path, problems)
+    if not problems:
+        config = _apply(values, base or Config(), path.parent, problems)
+    if problems:
+        raise ConfigError("\n".join(f"{path}: {p}" for p in problems))
+    return config
+
+
+def _checked(raw: dict[str, Any], path: Path, problems: list[str]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key in TABLES:
+            if not isinstance(value, dict):
+                problems.append(f"[{key}] must be a table, got {_describe(value)}")
+                continue
+            for sub, sub_value in value.items():
+                check = TABLES[key].get(sub)
+                if check is None:
+                    problems.append(f"unknown key '{key}.{sub}'{_did_you_mean(sub, TABLES[key])};"
+                                    f" allowed: {', '.join(TABLES[key])}")
+                elif problem := check(sub_value):
+                    problems.append(f"{key}.{sub} = {_describe(sub_value)}: {problem}")
+                else:
+                    values[f"{key}.{sub}"] = sub_value
+        elif key in TOP_LEVEL:
+            if problem := TOP_LEVEL[key](value):
+                problems.append(f"{key} = {_describe(value)}: {problem}")
+            else:
+                values[key] = value
+        else:
+            known = [*TOP_LEVEL, *TABLES]
+            problems.append(f"unknown key '{key}'{_did_you_mean(key, known)}")
+    return values
+
+
+def _apply(values: dict[str, Any], base: Config, folder: Path, problems: list[str]) -> Config:
+    if values.get("font", "x").strip() == "":
+        values.pop("font")  # empty: the language's default
+    plain = {key: values[key] for key in ("company", "title", "language", "font", "currency",
+                                          "year", "start_month", "years", "author", "benchmarks",
+                                          "gross_margin") if key in values}
+    config = replace(base, **plain)
+    if "metrics" in values:
+        config = replace(config, metrics=None if values["metrics"] == "all"
+                         else tuple(values["metrics"]))
+    if "logo" in values:
+        config = replace(config, logo=_logo(values["logo"], folder, problems))
+    colours = {f"{k}_color": values[f"colors.{k}"] for k in ("primary", "accent")
+               if f"colors.{k}" in values}
+    config = replace(config, **colours)
+    config = replace(config, scales=_scales(values, config.scales, problems))
+    for key in ("categories", "channels"):
+        if f"tickets.{key}" in values:
+            config = replace(config, **{key: tuple(n.strip() for n in values[f"tickets.{key}"])})
+    targets = {k.split(".", 1)[1]: v for k, v in values.items() if k.startswith("targets.")}
+    if targets:
+        config = replace(config, targets=targets)
+    sheets = {k.split(".", 1)[1]: v.strip() for k, v in values.items() if k.startswith("sheets.")}
+    if len({name.casefold() for name in sheets.values()}) < len(sheets):
+        problems.append("sheets: two sheets have the same name")
+    if sheets:
+        config = replace(config, sheet_names=sheets)
+    return config
+
+
+def _logo(value: str, folder: Path, problems: list[str]) -> str | None:
+    if not value.strip():
+        return None
+    path = (folder / value).expanduser()
+    if not path.is_file():
+        problems.append(f"logo = {value!r}: file not found ({path})")
+        return None
+    try:
+        image_size(path)
+    except (OSError, ValueError) as error:
+        problems.append(f"logo = {value!r}: {error}; allowed: a PNG or JPEG image")
+        return None
+    return str(path.resolve())
+
+
+def _scales(values: dict[str, Any], scales: Scales, problems: list[str]) -> Scales:
+    csat = values.get("surveys.csat_scale", scales.csat_points)
+    ces = values.get("surveys.ces_scale", scales.ces_points)
+    satisfied = values.get("surveys.csat_satisfied_from",
+                           SATISFIED_FROM[csat] if "surveys.csat_scale" in values
+                           else scales.csat_satisfied_from)
+    easy = values.get("surveys.ces_easy_from",
+                      EASY_FROM[ces] if "surveys.ces_scale" in values else scales.ces_easy_from)
+    if not 2 <= satisfied <= csat:
+        problems.append(f"surveys.csat_satisfied_from = {satisfied}: must be from 2 to the "
+                        f"CSAT scale ({csat})")
+    if not 2 <= easy <= ces:
+        problems.append(f"surveys.ces_easy_from = {easy}: must be from 2 to the CES scale ({ces})")
+    return Scales(csat, satisfied, ces, easy)
+
+
+def starter_config(file_name: str = "csmetrics.toml") -> str:
+    """A commented ``csmetrics.toml`` documenting every key with its default."""
+    import jinja2
+
+    from .text import templates_dir
+    from .workbook import resolve_config
+
+    config = resolve_config(Config())
+    environment = jinja2.Environment(loader=jinja2.FileSystemLoader(templates_dir()),
+                                     keep_trailing_newline=True, autoescape=False)
+    return environment.get_template("csmetrics.toml.j2").render(
+        file_name=file_name, config=config, languages=LANGUAGES, currencies=list(CURRENCIES),
+        kpi_ids=list(KPI_BY_ID), font=config.font, categories=list(config.categories or ()),
+        channels=list(config.channels or ()), targets=sorted(config.targets.items()),
+    )
