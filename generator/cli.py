@@ -14,6 +14,10 @@ import click
 from . import __version__
 
 DEFAULT_OUTPUT = Path("output") / "customer-service-metrics.xlsx"
+# Kept here (not imported from the package) so that --help needs no heavy import;
+# tests/test_cli.py checks they match csmetrics.text.LANGUAGES and config.CURRENCIES.
+LANGUAGE_CHOICES = ("en", "zh-CN", "ru", "af")
+CURRENCY_CHOICES = ("USD", "EUR", "GBP", "CNY", "RUB", "ZAR")
 
 
 class CsmetricsGroup(click.Group):
@@ -55,8 +59,9 @@ def main() -> None:
     \b
     Examples:
       csmetrics generate
-      csmetrics generate --out team.xlsx --year 2027
-      csmetrics generate --year 2026 --start-month 4
+      csmetrics generate --out team.xlsx --year 2027 --lang zh-CN
+      csmetrics init && csmetrics generate --config csmetrics.toml
+      csmetrics generate --from filled.xlsx --config csmetrics.toml --out new.xlsx
     """
 
 
@@ -64,24 +69,69 @@ def main() -> None:
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path),
               default=DEFAULT_OUTPUT, show_default=True,
               help="Where to write the workbook (written atomically).")
-@click.option("--year", type=click.IntRange(1900, 9998), default=None,
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="A csmetrics.toml (see `csmetrics init`).")
+@click.option("--from", "source", type=click.Path(dir_okay=False, path_type=Path),
+              help="A filled csmetrics workbook whose data to carry over.")
+@click.option("--drop-data", is_flag=True,
+              help="With --from: go ahead even when some values have no place in the new "
+                   "workbook (they are listed).")
+@click.option("--year", type=click.IntRange(1900, 9990), default=None,
               help="Year of the first month tracked [default: 2026].")
 @click.option("--start-month", type=click.IntRange(1, 12), default=None,
               help="First month of the (fiscal) year, 1-12 [default: 1].")
-def generate(out: Path, year: int | None, start_month: int | None) -> None:
-    """Write the workbook from the built-in default configuration.
+@click.option("--years", type=click.IntRange(1, 10), default=None,
+              help="Fiscal years of months to track [default: 1].")
+@click.option("--lang", "language", type=click.Choice(LANGUAGE_CHOICES), default=None,
+              help="Language of the workbook [default: en].")
+@click.option("--company", default=None, help="Company name shown on every sheet.")
+@click.option("--title", default=None, help="Workbook title.")
+@click.option("--currency", type=click.Choice(CURRENCY_CHOICES), default=None,
+              help="Currency of money cells [default: USD].")
+def generate(out: Path, config_path: Path | None, source: Path | None, drop_data: bool,
+             **overrides: object) -> None:
+    """Write the workbook: from the defaults, a configuration file, and the data of
+    a filled workbook. Options override the configuration file for this run.
 
     \b
     Examples:
       csmetrics generate
           writes output/customer-service-metrics.xlsx for 2026
-      csmetrics generate --out ~/Desktop/support-2027.xlsx --year 2027
+      csmetrics generate --out support-2027.xlsx --year 2027 --lang ru
       csmetrics generate --year 2026 --start-month 4
           a fiscal year from April 2026 to March 2027, quarters Apr-Jun ...
+      csmetrics generate --config csmetrics.toml --out branded.xlsx
+      csmetrics generate --from filled.xlsx --config csmetrics.toml --out filled.xlsx
+          re-brands a filled workbook in place (a backup is kept beside it)
     """
-    from .config import Config
-    from .workbook import write_workbook
+    from .build import generate_workbook
 
-    config = Config().with_period(year=year, start_month=start_month)
-    path = write_workbook(out, config)
+    path, report = generate_workbook(out, config_path=config_path, source=source,
+                                     drop_data=drop_data, overrides=overrides)
+    for line in report:
+        click.echo(line)
     click.echo(f"Wrote {path}")
+
+
+@main.command()
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path),
+                default=Path("csmetrics.toml"))
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+def init(path: Path, force: bool) -> None:
+    """Write a commented starter configuration documenting every key.
+
+    \b
+    Examples:
+      csmetrics init
+          writes csmetrics.toml in the current folder
+      csmetrics init branding/acme.toml
+      csmetrics generate --config branding/acme.toml
+    """
+    from .build import write_text_atomically
+    from .config_file import starter_config
+    from .errors import UsageError
+
+    if path.exists() and not force:
+        raise UsageError(f"{path} exists already; use --force to overwrite it")
+    write_text_atomically(path, starter_config(path.name))
+    click.echo(f"Wrote {path}: edit it, then run csmetrics generate --config {path}")

@@ -146,6 +146,8 @@ def _write_properties(workbook: xlsxwriter.Workbook, config: Config, text: Text)
     workbook.set_custom_property("csmetrics_layout_version", LAYOUT_VERSION)
     workbook.set_custom_property("csmetrics_version", __version__)
     workbook.set_custom_property("csmetrics_language", config.language)
+    workbook.set_custom_property("csmetrics_company", config.company or "")
+    workbook.set_custom_property("csmetrics_title", config.title or "")
 
 
 def _umask() -> int:
