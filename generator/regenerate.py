@@ -151,9 +151,13 @@ def _check_origin(path: Path, properties: dict[str, str], names: dict[str, Any])
     if version is None and not ("period_start" in names and any(n.startswith("inp_") for n in names)):
         raise UsageError(f"{path}: not a workbook made by csmetrics (no csmetrics layout "
                          "version and none of its defined names)")
-    # Gnumeric drops custom properties on save; its names still identify layout 1.
+    # Without the property (an application that drops it), the names identify layout 1.
     try:
-        version = int(version) if version is not None else SUPPORTED_LAYOUT
+        # LibreOffice re-saves the whole number as a decimal ("1.0")
+        number = float(version) if version is not None else SUPPORTED_LAYOUT
+        if not number.is_integer():
+            raise ValueError(version)
+        version = int(number)
     except (TypeError, ValueError):
         raise UsageError(f"{path}: unreadable csmetrics layout version {version!r}") from None
     if version > SUPPORTED_LAYOUT:

@@ -1,0 +1,274 @@
+"""Regeneration: a filled workbook's data survives re-branding, re-saving in
+other applications and typed text, and nothing is ever dropped silently."""
+
+from __future__ import annotations
+
+import random
+import re
+import zipfile
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+import xlsxwriter
+from click.testing import CliRunner
+from csmetrics.build import generate_workbook
+from csmetrics.cli import main
+from csmetrics.config import Config
+from csmetrics.errors import UsageError
+from csmetrics.regenerate import FilledWorkbook, parse_number, read_filled
+from csmetrics.text import LANGUAGES
+from csmetrics.workbook import resolve_config
+from engines import recalc_gnumeric, recalc_ironcalc, recalc_libreoffice, require_engine
+from hypothesis import given
+from hypothesis import strategies as st
+from openpyxl import load_workbook
+from workbooks import make_workbook, random_data
+
+
+def entered(filled: FilledWorkbook) -> dict:
+    """What a team entered, comparable across workbooks (names case-folded)."""
+    return {
+        "starts": filled.starts,
+        "inputs": filled.inputs,
+        "volume": list(filled.volume.values()),
+        "channels": list(filled.channels.values()),
+        "targets": filled.targets,
+        "calculators": filled.calculators,
+        "gross_margin": filled.gross_margin,
+    }
+
+
+def named_results(path: Path) -> dict[str, list]:
+    """Every kpi_/qtr_/year_ range recalculated by IronCalc, by defined name."""
+    book = load_workbook(path, read_only=True)
+    names = {name: next(iter(d.destinations)) for name, d in book.defined_names.items()
+             if name.split("_", 1)[0] in ("kpi", "qtr", "year")}
+    book.close()
+    reader = recalc_ironcalc(path)
+    results = {}
+    for name, (sheet, area) in names.items():
+        from openpyxl.utils.cell import range_boundaries
+
+        min_col, min_row, max_col, max_row = range_boundaries(area.replace("$", ""))
+        results[name] = [reader.value(sheet, f"{_col(c)}{r}") for r in range(min_row, max_row + 1)
+                         for c in range(min_col, max_col + 1)]
+    return results
+
+
+def _col(index: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(index)
+
+
+def filled_workbook(tmp_path: Path, config: Config | None = None, seed: int = 1,
+                    name: str = "filled.xlsx") -> Path:
+    config = config or Config()
+    path = tmp_path / name
+    make_workbook(path, config, random_data(random.Random(seed), config, blank=0.2, zero=0.05,
+                                            months=config.periods.count))
+    return path
+
+
+BRANDS = st.fixed_dictionaries({
+    "company": st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")),
+                       min_size=1, max_size=30).filter(str.strip),
+    "primary_color": st.from_regex(r"#[0-9A-F]{6}", fullmatch=True),
+    "accent_color": st.from_regex(r"#[0-9A-F]{6}", fullmatch=True),
+    "language": st.sampled_from(LANGUAGES),
+    "currency": st.sampled_from(("USD", "EUR", "GBP", "CNY", "RUB", "ZAR")),
+    "font": st.sampled_from(("Arial", "Calibri", "Noto Sans")),
+})
+
+
+@given(seed=st.integers(0, 2**32 - 1), first=BRANDS, second=BRANDS,
+       years=st.sampled_from((1, 2)), start_month=st.integers(1, 12))
+def test_regenerated_workbooks_keep_data_and_kpis(tmp_path_factory, seed, first, second, years,
+                                                  start_month):
+    tmp_path = tmp_path_factory.mktemp("regen")
+    config = Config(years=years, start_month=start_month, **first)
+    source = filled_workbook(tmp_path, config, seed)
+    out = tmp_path / "new.xlsx"
+    generate_workbook(out, source=source, overrides=second)
+    before, after = read_filled(source), read_filled(out)
+    assert after.properties["csmetrics_language"] == second["language"]
+    assert entered(after) == entered(before)
+    assert named_results(out) == named_results(source)
+
+
+def test_carries_everything_through_the_command_line(tmp_path):
+    source = filled_workbook(tmp_path)
+    out = tmp_path / "new.xlsx"
+    result = CliRunner().invoke(main, ["generate", "--from", str(source), "--out", str(out),
+                                       "--lang", "ru", "--company", "Новая"])
+    assert result.exit_code == 0, result.stderr
+    assert entered(read_filled(out)) == entered(read_filled(source))
+
+
+def test_in_place_regeneration_keeps_a_backup(tmp_path):
+    source = filled_workbook(tmp_path)
+    original = source.read_bytes()
+    before = entered(read_filled(source))
+    _, report = generate_workbook(source, source=source, overrides={"language": "af"})
+    backups = list(tmp_path.glob("filled.backup-*.xlsx"))
+    assert len(backups) == 1 and backups[0].read_bytes() == original
+    assert any("backup" in line for line in report)
+    assert entered(read_filled(source)) == before
+    assert read_filled(source).properties["csmetrics_language"] == "af"
+
+
+def refused(tmp_path: Path, source: Path, **overrides) -> str:
+    out = tmp_path / "refused.xlsx"
+    with pytest.raises(UsageError) as caught:
+        generate_workbook(out, source=source, overrides=overrides)
+    assert not out.exists()
+    return str(caught.value)
+
+
+def test_refuses_to_drop_a_metric_and_lists_its_values(tmp_path):
+    config = Config()
+    data = random_data(random.Random(3), config, blank=0.0)
+    source = tmp_path / "filled.xlsx"
+    make_workbook(source, config, data)
+    message = refused(tmp_path, source, metrics=("csat",))
+    nps = data.inputs["nps_promoters"]
+    assert f"inp_nps_promoters 2026-01: {nps[0]:g} (metric left out)" in message
+    assert "--drop-data" in message
+    out = tmp_path / "dropped.xlsx"
+    _, report = generate_workbook(out, source=source, drop_data=True,
+                                  overrides={"metrics": ("csat",)})
+    assert "Dropped" in report[0]
+    after = read_filled(out)
+    assert set(after.inputs) == {"csat_satisfied", "csat_responses"}
+    assert after.inputs["csat_responses"] == data.inputs["csat_responses"]
+
+
+def test_refuses_fewer_periods(tmp_path):
+    config = Config(years=2)
+    source = filled_workbook(tmp_path, config, seed=4)
+    message = refused(tmp_path, source, years=1)
+    assert "2027-" in message and "month not in the new periods" in message
+    # moving the year keeps the overlapping months and reports the others
+    assert "2026-" in refused(tmp_path, source, year=2027)
+
+
+def test_categories_match_case_insensitively_and_renames_are_refused(tmp_path):
+    base = resolve_config(Config())
+    source = filled_workbook(tmp_path, base, seed=5)
+    upper = tuple(name.upper() for name in base.categories)
+    out = tmp_path / "upper.xlsx"
+    generate_workbook(out, source=source, overrides={"categories": upper})
+    after = read_filled(out)
+    assert list(after.volume) == list(upper)
+    assert list(after.volume.values()) == list(read_filled(source).volume.values())
+    renamed = ("Billing", *base.categories[1:])
+    message = refused(tmp_path, source, categories=renamed)
+    assert f"category {base.categories[0]!r}" in message
+    assert "category not in the new configuration" in message
+
+
+def set_text_cells(path: Path, sheet_part: str, texts: dict[str, str]) -> None:
+    """Type text into cells, as a user of another application might (in the XML)."""
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    xml = parts[sheet_part].decode()
+    for ref, text in texts.items():
+        xml, count = re.subn(
+            rf'<c r="{ref}"( s="\d+")?/>',
+            rf'<c r="{ref}"\1 t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>', xml)
+        assert count == 1, ref
+    parts[sheet_part] = xml.encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in parts.items():
+            archive.writestr(name, content)
+
+
+def test_numbers_typed_as_text(tmp_path):
+    source = tmp_path / "typed.xlsx"
+    context = make_workbook(source, Config())
+    row = context.tracker.input_row["csat_responses"] + 1
+    set_text_cells(source, "xl/worksheets/sheet2.xml",
+                   {f"C{row}": "12", f"D{row}": "12 ", f"E{row}": "1,234", f"F{row}": "1 500"})
+    filled = read_filled(source)
+    assert filled.inputs["csat_responses"][:4] == [12, 12, 1234, 1500]
+    assert filled.problems == []
+    set_text_cells(source, "xl/worksheets/sheet2.xml", {f"G{row}": "1,5", f"H{row}": "lots"})
+    message = refused(tmp_path, source)
+    assert f"Tracker!G{row} (inp_csat_responses): the text '1,5' is not an unambiguous number" \
+        in message
+    assert "'lots'" in message
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    (None, None), ("", None), ("  ", None), (3, 3.0), (2.5, 2.5), ("7", 7.0), (" 7 ", 7.0),
+    ("1,234", 1234.0), ("1,234.5", 1234.5), ("1\u00a0234", 1234.0), ("-3", -3.0), ("0.25", 0.25),
+])
+def test_parse_number_accepts_unambiguous_values(value, expected):
+    assert parse_number(value) == (expected, None)
+
+
+@pytest.mark.parametrize("value", ["1,5", "12,34", "abc", "1.234,5", "1 2", True, "12%"])
+def test_parse_number_reports_ambiguous_values(value):
+    parsed, problem = parse_number(value)
+    assert parsed is None and problem
+
+
+def test_not_a_csmetrics_workbook(tmp_path):
+    plain = tmp_path / "plain.xlsx"
+    book = xlsxwriter.Workbook(str(plain))
+    book.add_worksheet().write_string(0, 0, "hello")
+    book.close()
+    with pytest.raises(UsageError, match="not a workbook made by csmetrics"):
+        read_filled(plain)
+
+
+def test_newer_layout_damaged_and_missing_files(tmp_path):
+    source = filled_workbook(tmp_path)
+    with zipfile.ZipFile(source) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    parts["docProps/custom.xml"] = parts["docProps/custom.xml"].replace(
+        b"<vt:i4>1</vt:i4>", b"<vt:i4>99</vt:i4>")
+    newer = tmp_path / "newer.xlsx"
+    with zipfile.ZipFile(newer, "w") as archive:
+        for name, content in parts.items():
+            archive.writestr(name, content)
+    with pytest.raises(UsageError, match="newer csmetrics"):
+        read_filled(newer)
+    damaged = tmp_path / "damaged.xlsx"
+    damaged.write_bytes(source.read_bytes()[:2000])
+    with pytest.raises(UsageError, match="damaged"):
+        read_filled(damaged)
+    with pytest.raises(UsageError, match="no such workbook"):
+        read_filled(tmp_path / "missing.xlsx")
+    result = CliRunner().invoke(main, ["generate", "--from", str(damaged), "--out",
+                                       str(tmp_path / "x.xlsx")])
+    assert result.exit_code == 2 and "Traceback" not in result.stderr
+
+
+@pytest.mark.engines
+@pytest.mark.parametrize("engine", ["libreoffice", "gnumeric"])
+def test_workbooks_saved_by_other_applications(tmp_path, engine):
+    require_engine(engine)
+    config = Config(years=2, start_month=4, language="ru")
+    source = filled_workbook(tmp_path, config, seed=9)
+    if engine == "libreoffice":
+        outdir = tmp_path / "lo"
+        resaved = recalc_libreoffice([source], outdir)[source]
+    else:
+        resaved = recalc_gnumeric(source, tmp_path / "gnumeric.xlsx")
+    before, after = read_filled(source), read_filled(resaved)
+    assert after.problems == []
+    assert entered(after) == entered(before)
+    out = tmp_path / "again.xlsx"
+    generate_workbook(out, source=resaved, overrides={"language": "en"})
+    assert entered(read_filled(out)) == entered(before)
+
+
+def test_kpi_ids_round_trip(tmp_path):
+    """A subset workbook regenerates with the same metrics by default."""
+    config = replace(Config(), metrics=("csat", "fcr"))
+    source = filled_workbook(tmp_path, config)
+    out = tmp_path / "again.xlsx"
+    generate_workbook(out, source=source)
+    assert read_filled(out).kpis == read_filled(source).kpis == ("csat", "fcr")
