@@ -39,7 +39,6 @@ def generate_workbook(out: Path, config_path: Path | None = None, source: Path |
                       drop_data: bool = False,
                       overrides: dict[str, object] | None = None) -> tuple[Path, list[str]]:
     """Write a workbook; returns its path and lines worth telling the user."""
-    from .config_file import read_config
     from .workbook import write_workbook
 
     report: list[str] = []
@@ -49,7 +48,11 @@ def generate_workbook(out: Path, config_path: Path | None = None, source: Path |
 
         filled = read_filled(source)
         base = filled.base_config()
-    config = read_config(config_path, base) if config_path else base
+    if config_path is not None:
+        from .config_file import read_config
+
+        base = read_config(config_path, base)
+    config = base
     config = validate(apply_overrides(config, overrides or {}))
     if source is not None:
         carried = carry_over(filled, config)

@@ -61,6 +61,7 @@ class SharedFunctionsWorksheet(Worksheet):
     """
 
     def _prepare_formula(self, formula: str, expand_future_functions: bool = False) -> str:
-        if formula.startswith("{") or expand_future_functions or self.use_future_functions:
+        # Conditional formats ask for the expansion too; none of ours needs it.
+        if formula.startswith("{") or self.use_future_functions:
             return super()._prepare_formula(formula, expand_future_functions)
         return formula[1:] if formula.startswith("=") else formula
