@@ -6,15 +6,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if ! command -v soffice >/dev/null 2>&1 || ! command -v ssconvert >/dev/null 2>&1 \
-        || ! command -v pdftoppm >/dev/null 2>&1; then
+        || ! command -v pdftoppm >/dev/null 2>&1 || ! fc-list :lang=zh 2>/dev/null | grep -q .; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-        echo "Installing LibreOffice, Gnumeric and poppler-utils (engines and PDF tools for the tests)..."
+        echo "Installing LibreOffice, Gnumeric, poppler-utils and a Chinese font" \
+             "(engines, PDF tools and glyphs for the tests)..."
         apt-get update -qq
         apt-get install -y -qq --no-install-recommends \
-            libreoffice-calc-nogui gnumeric poppler-utils >/dev/null
+            libreoffice-calc-nogui gnumeric poppler-utils fonts-wqy-microhei >/dev/null
     else
-        echo "LibreOffice, Gnumeric or pdftoppm is missing: their tests will be skipped" \
-             "(install libreoffice-calc-nogui gnumeric poppler-utils)." >&2
+        echo "LibreOffice, Gnumeric, pdftoppm or a Chinese font is missing: their tests will be" \
+             "skipped (install libreoffice-calc-nogui gnumeric poppler-utils fonts-wqy-microhei)." >&2
     fi
 fi
 

@@ -1,0 +1,121 @@
+"""Every language gives the same workbook but for its words: same names, same
+formulas, same results; no English left in a translated workbook."""
+
+from __future__ import annotations
+
+import html
+import random
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+from csmetrics.config import Config
+from csmetrics.text import LANGUAGES
+from engines import recalc_ironcalc
+from openpyxl import load_workbook
+from workbooks import compare, expected_values, make_workbook, random_data
+
+# Acronyms and names that stay as they are in every language.
+KEPT = {
+    "NPS", "CSAT", "CES", "FRT", "FCR", "MRR", "ARPU", "CLV", "CAC", "CRC", "CRR", "SaaS", "FTE",
+    "LTV", "ART", "KPI", "CRM", "AVG", "Zendesk", "Freshdesk", "Help", "Scout", "Intercom",
+    "Explore", "Support", "Stripe", "Chargebee", "ChartMogul", "Baremetrics", "Bain", "Company",
+    "Gartner", "SQM", "Group", "Benchmark", "SuperOffice", "Klipfolio", "Gorgias", "Retently",
+    "CustomerGauge", "Surveypal", "Jeff", "Toister", "Excel", "Google", "Sheets", "LibreOffice",
+    "Delighted", "Qualtrics", "SurveyMonkey", "Calibri", "Microsoft", "YaHei", "Happiness",
+    "ACME", "SLA",
+}
+# Zendesk has no Afrikaans interface: the Afrikaans text quotes these report names
+# so that a user finds them on screen.
+UI_NAMES = {"Good", "satisfaction", "tickets", "One-touch"}
+# Afrikaans words spelled like English ones (and the month abbreviations they share).
+AFRIKAANS_TOO = {
+    "in", "is", "of", "as", "per", "was", "plus", "agent", "apart", "volume", "data", "media",
+    "my", "by", "so", "meet", "Jan", "Feb", "Apr", "Jun", "Jul", "Aug", "Sep", "Nov",
+}
+
+
+def strings(path: Path) -> list[str]:
+    """Every text of the workbook: cells, sheet names, comments, chart titles."""
+    texts: list[str] = []
+    with zipfile.ZipFile(path) as archive:
+        for name in archive.namelist():
+            if name.endswith(".xml") and (name.startswith(("xl/sharedStrings", "xl/comments",
+                                                           "xl/charts/", "xl/worksheets/sheet"))
+                                          or name == "xl/workbook.xml"):
+                xml = archive.read(name).decode()
+                texts += re.findall(r"<(?:t|a:t)(?: [^>]*)?>([^<]*)</(?:t|a:t)>", xml)
+                texts += re.findall(r'<sheet name="([^"]*)"', xml)
+                texts += re.findall(r'(?:prompt|error|promptTitle|errorTitle)="([^"]*)"', xml)
+    return texts
+
+
+def words(texts: list[str]) -> set[str]:
+    found = {w for text in texts for w in re.findall(r"[A-Za-z][A-Za-z'-]+", html.unescape(text))}
+    return {w.strip("-'") for w in found}
+
+
+@pytest.fixture(scope="module")
+def books(tmp_path_factory) -> dict[str, tuple[Path, object]]:
+    folder = tmp_path_factory.mktemp("languages")
+    rng_seed = 11
+    result = {}
+    for language in LANGUAGES:
+        config = Config(language=language, company="ACME", title="ACME")
+        data = random_data(random.Random(rng_seed), config, blank=0.2, zero=0.05)
+        path = folder / f"{language}.xlsx"
+        result[language] = (path, make_workbook(path, config, data))
+    return result
+
+
+def names_and_formulas(path: Path, sheet_names: list[str]) -> tuple[dict, dict]:
+    """Defined names and formulas, with sheet names replaced by their position."""
+    def neutral(text: str) -> str:
+        for index, name in enumerate(sheet_names):
+            text = text.replace(f"'{name}'!", f"#{index}!").replace(f"{name}!", f"#{index}!")
+        return text
+
+    book = load_workbook(path)
+    names = {name: neutral(d.attr_text) for name, d in book.defined_names.items()}
+    formulas = {(index, cell.coordinate): neutral(cell.value)
+                for index, ws in enumerate(book.worksheets)
+                for row in ws.iter_rows() for cell in row
+                if isinstance(cell.value, str) and cell.value.startswith("=")}
+    return names, formulas
+
+
+def test_same_names_formulas_and_results_in_every_language(books):
+    english_path, english = books["en"]
+    english_names = list(english.sheet_names.values())
+    reference = names_and_formulas(english_path, english_names)
+    english_values = recalc_ironcalc(english_path)
+    for language, (path, context) in books.items():
+        assert names_and_formulas(path, list(context.sheet_names.values())) == reference, language
+        reader = recalc_ironcalc(path)
+        expected = expected_values(context)
+        assert list(compare(expected, reader.value)) == [], language
+        # and the very same numbers as the English workbook, cell for cell
+        for (sheet, address), _ in expected.items():
+            index = list(context.sheet_names.values()).index(sheet)
+            assert reader.value(sheet, address) == english_values.value(
+                english_names[index], address), (language, sheet, address)
+
+
+@pytest.mark.parametrize("language", [lang for lang in LANGUAGES if lang != "en"])
+def test_no_english_left(books, language):
+    path, _ = books[language]
+    english = words(strings(books["en"][0]))
+    found = words(strings(path))
+    if language == "af":
+        left = {w for w in found & english if w not in KEPT | AFRIKAANS_TOO | UI_NAMES}
+    else:
+        left = {w for w in found if len(w) >= 3 and w not in KEPT}
+    assert sorted(left) == [], f"English left in the {language} workbook"
+
+
+def test_chinese_workbook_uses_a_font_with_its_glyphs(books):
+    path, context = books["zh-CN"]
+    assert context.config.font == "Microsoft YaHei"
+    with zipfile.ZipFile(path) as archive:
+        assert 'val="Microsoft YaHei"' in archive.read("xl/styles.xml").decode()
