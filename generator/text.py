@@ -76,6 +76,11 @@ class Text:
                 blocks[key] = (template, render)
         return blocks
 
+    def update(self, **variables: Any) -> None:
+        """Change workbook variables (e.g. once the language's defaults are known)."""
+        self.variables.update(variables)
+        self._contexts.clear()
+
     def keys(self) -> set[str]:
         return set(self._blocks)
 

@@ -93,7 +93,7 @@ def build(workbook: xlsxwriter.Workbook, config: Config, data: WorkbookData) -> 
 
     text = text_for(config)
     config = resolve_config(config, text)
-    text.variables.update(company=config.company, title=config.title)
+    text.update(company=config.company, title=config.title)
     selection = config.selection
     calculators = tuple(calc for calc in catalog.calculators(config.scales)
                         if selection.calculator_included(calc.id))

@@ -66,3 +66,26 @@ def test_sheet_titles_are_valid_in_excel(language):
         assert 0 < len(title) <= 31, title
         assert not re.search(r"[\[\]:*?/\\]", title), title
         assert not title.startswith("'") and not title.endswith("'"), title
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_titles_show_the_company_and_title(tmp_path, language):
+    """Default and configured company and title reach every sheet's header."""
+    from csmetrics.workbook import resolve_config
+    from openpyxl import load_workbook
+
+    for config in (Config(language=language), Config(language=language, company="ACME Ltd",
+                                                     title="ACME care")):
+        path = tmp_path / "book.xlsx"
+        workbook = xlsxwriter.Workbook(str(path))
+        build(workbook, config, WorkbookData())
+        workbook.close()
+        resolved = resolve_config(config)
+        book = load_workbook(path, read_only=True)
+        for ws in book.worksheets:
+            top = [c.value for row in ws.iter_rows(max_row=3) for c in row if c.value]
+            assert any(resolved.title in str(v) for v in top), (ws.title, top)
+            assert "None" not in " ".join(str(v) for v in top), (ws.title, top)
+        start = [c.value for row in book.worksheets[0].iter_rows(max_row=2) for c in row]
+        assert resolved.company in start
+        book.close()
