@@ -4,8 +4,9 @@ xlsxwriter cannot draw a page, so headless LibreOffice does it: it opens the
 workbook in a throwaway profile told to recalculate on load (otherwise it would
 print the cached values, not what the formulas compute), prints every sheet to
 one PDF with its charts, and ``pdftoppm`` (poppler-utils) turns the pages into
-PNGs. Everything here is a pure function except ``_run`` and the file moves, so
-the rules (names, messages, checks) can be tested without LibreOffice.
+PNGs. The rules (checks, messages, commands, file names) are pure functions that
+tests can call without LibreOffice; only ``render_preview`` and the private helpers
+below it start processes and move files.
 
 LibreOffice is a tree of processes (``soffice`` -> ``oosplash`` -> ``soffice.bin``)
 that outlives a killed parent, so it runs in a process group of its own which is
@@ -25,7 +26,7 @@ import sys
 import tempfile
 import time
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -112,8 +113,10 @@ def check_workbook(workbook: Path) -> None:
         raise UsageError(f"not an .xlsx workbook (no xl/workbook.xml inside): {workbook}")
 
 
-def find_tools(fmt: str, which=shutil.which, exists=os.path.isfile) -> Tools:
+def find_tools(fmt: str, which: Callable[[str], str | None] | None = None,
+               exists: Callable[[str], bool] = os.path.isfile) -> Tools:
     """Resolve soffice (and pdftoppm for PNG), or explain how to install them."""
+    which = which or shutil.which
     soffice = which("soffice") or next((p for p in SOFFICE_FALLBACKS if exists(p)), None)
     if soffice is None:
         raise UsageError(INSTALL_LIBREOFFICE)
@@ -201,7 +204,12 @@ def _wait_unreaped(proc: subprocess.Popen[bytes], deadline: float) -> None:
         proc.wait(timeout=max(0.0, deadline - time.monotonic()))
         return
     delay = 0.01
-    while os.waitid(os.P_PID, proc.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is None:
+    while True:
+        try:
+            if os.waitid(os.P_PID, proc.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None:
+                return
+        except ChildProcessError:  # reaped already (SIGCHLD ignored by a host program)
+            return
         if time.monotonic() >= deadline:
             raise subprocess.TimeoutExpired(proc.args, 0)
         time.sleep(delay)
@@ -218,9 +226,12 @@ def _run(cmd: Sequence[str], deadline: float, log: Path,
     if sys.platform == "win32":  # pragma: no cover
         extra = {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP}
     with log.open("wb") as output:
-        proc = subprocess.Popen(list(cmd), stdin=subprocess.DEVNULL, stdout=output,
-                                stderr=subprocess.STDOUT, env=env,
-                                **extra)  # type: ignore[call-overload]
+        try:
+            proc = subprocess.Popen(list(cmd), stdin=subprocess.DEVNULL, stdout=output,
+                                    stderr=subprocess.STDOUT, env=env,
+                                    **extra)  # type: ignore[call-overload]
+        except OSError as error:
+            raise CsmetricsError(f"could not start {cmd[0]}: {error.strerror or error}") from None
         try:
             _wait_unreaped(proc, deadline)
         finally:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -40,6 +41,13 @@ def validation(text: Text, unit: Unit, help_key: str, title: str) -> dict[str, A
         "error_title": _clip(text("valid_error_title"), 32),
         "error_message": _clip(error, 255),
     }
+
+
+def lines_needed(text: str, chars_per_line: int) -> int:
+    """Wrapped lines a text takes in a column; wide (CJK) characters count twice,
+    since spreadsheets do not grow row heights of merged or wrapped cells for us."""
+    width = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return max(1, -(-width // chars_per_line))
 
 
 def _clip(value: str, limit: int) -> str:

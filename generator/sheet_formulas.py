@@ -6,7 +6,7 @@ from .catalog import KPI_BY_ID, Better, Unit
 from .expr import render
 from .layout import BACK_LINK_ROW, TITLE_ROW, CalculatorBlock, FormulasLayout, cell
 from .reference import calculator as calculate
-from .sheet_common import SheetWriter, validation
+from .sheet_common import SheetWriter, lines_needed, validation
 
 WIDTHS = {0: 44, 1: 16, 2: 12, 3: 62, 4: 16}
 CHARS_PER_LINE = 120  # of the merged definition cells, to size their rows
@@ -44,7 +44,7 @@ class FormulasSheet(SheetWriter):
         ws.write_string(row, 0, self.text(label_key), self.styles.bold)
         ws.merge_range(row, 1, row, 3, "", self.styles.wrap)
         ws.write_string(row, 1, value, self.styles.wrap)
-        lines = max(1, -(-len(value) // CHARS_PER_LINE))
+        lines = lines_needed(value, CHARS_PER_LINE)
         ws.set_row(row, 14 * lines + 2)
 
     def _write_calculator(self, block: CalculatorBlock) -> None:
@@ -113,7 +113,7 @@ class FormulasSheet(SheetWriter):
             ws.write_string(r, 1, definition, styles.wrap)
             ws.write_string(r, 3, words, styles.wrap)
             ws.write_string(r, 4, text(f"better_{Better(kpi.better).value}"), styles.wrap)
-            lines = max(-(-len(definition) // 38), -(-len(words) // 80), 1)
+            lines = max(lines_needed(definition, 38), lines_needed(words, 80))
             ws.set_row(r, 13 * lines + 3)
         self.last_row = header + len(kpis)
 

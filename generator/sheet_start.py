@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .catalog import INPUT_BY_ID
 from .layout import TITLE_ROW
-from .sheet_common import SheetWriter
+from .sheet_common import SheetWriter, lines_needed
 
 HELPDESKS = ("zendesk", "freshdesk", "helpscout", "intercom")
 WIDTHS = (34, 40, 40, 40, 40)
@@ -93,10 +93,10 @@ class StartSheet(SheetWriter):
         for item in (INPUT_BY_ID[id] for id in self.config.selection.inputs):
             row += 1
             ws.write_string(row, 0, text(f"inp_{item.id}"), styles.wrap)
-            longest = 0
+            lines = 2
             for col, desk in enumerate(HELPDESKS, start=1):
                 source = text(f"src_{item.id}_{desk}")
-                longest = max(longest, len(source))
+                lines = max(lines, lines_needed(source, 42))
                 ws.write_string(row, col, source, styles.wrap)
-            ws.set_row(row, 13 * max(2, -(-longest // 42)) + 3)
+            ws.set_row(row, 13 * lines + 3)
         return row
