@@ -62,6 +62,7 @@ def main() -> None:
       csmetrics generate --out team.xlsx --year 2027 --lang zh-CN
       csmetrics init && csmetrics generate --config csmetrics.toml
       csmetrics generate --from filled.xlsx --config csmetrics.toml --out new.xlsx
+      csmetrics preview new.xlsx --out pages
     """
 
 
@@ -135,3 +136,27 @@ def init(path: Path, force: bool) -> None:
         raise UsageError(f"{path} exists already; use --force to overwrite it")
     write_text_atomically(path, starter_config(path.name))
     click.echo(f"Wrote {path}: edit it, then run csmetrics generate --config {path}")
+
+
+@main.command()
+@click.argument("workbook", type=click.Path(path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("preview"), show_default=True, help="Folder for the pages.")
+@click.option("--format", "fmt", type=click.Choice(["png", "pdf"]), default="png",
+              show_default=True, help="One PNG per printed page, or one PDF.")
+@click.option("--dpi", type=click.IntRange(20, 600), default=80, show_default=True,
+              help="Resolution of the PNG pages.")
+def preview(workbook: Path, out_dir: Path, fmt: str, dpi: int) -> None:
+    """Render every sheet as it prints (charts included, values recalculated)
+    through headless LibreOffice, without opening a spreadsheet.
+
+    \b
+    Examples:
+      csmetrics preview output/customer-service-metrics.xlsx
+          writes preview/customer-service-metrics-01.png, -02.png ...
+      csmetrics preview team.xlsx --format pdf --out printouts
+    """
+    from .preview import render_preview
+
+    for path in render_preview(workbook, out_dir, fmt, dpi=dpi):
+        click.echo(f"Wrote {path}")
