@@ -27,7 +27,8 @@ class Unit(StrEnum):
     COUNT = "count"  # whole numbers
     FTE = "fte"  # decimals (full-time equivalents)
     HOURS = "hours"
-    MONEY = "money"
+    MONEY = "money"  # sums: shown without cents
+    PRICE = "price"  # per customer or per unit: shown with cents
     PERCENT = "percent"  # stored as a fraction
     POINTS = "points"  # NPS
     DECIMAL = "decimal"  # replies per ticket, mean scores, ratios
@@ -59,6 +60,12 @@ class Kpi:
     formula: Expr
     unit: Unit
     better: Better
+
+    @property
+    def grows_with_period(self) -> bool:
+        """A quarter's or year's value is not comparable with a monthly target
+        (churn over a year is larger than monthly churn): targets colour months only."""
+        return self.id in PERIOD_DEPENDENT
 
 
 @dataclass(frozen=True)
@@ -153,15 +160,18 @@ KPIS: tuple[Kpi, ...] = (
         Unit.PERCENT, Better.HIGHER),
     Kpi("mrr", "customers", _inp("mrr"), Unit.MONEY, Better.HIGHER),
     Kpi("expansion_mrr", "customers", _inp("expansion_mrr"), Unit.MONEY, Better.HIGHER),
-    Kpi("arpu", "customers", _inp("mrr") / _C_END, Unit.MONEY, Better.HIGHER),
+    Kpi("arpu", "customers", _inp("mrr") / _C_END, Unit.PRICE, Better.HIGHER),
     Kpi("clv", "customers",
         _kpi("arpu") * Ref("assumption", "gross_margin") / PerMonth("kpi", "churn_rate"),
         Unit.MONEY, Better.HIGHER),
-    Kpi("cac", "customers", _inp("sm_spend") / _C_NEW, Unit.MONEY, Better.LOWER),
+    Kpi("cac", "customers", _inp("sm_spend") / _C_NEW, Unit.PRICE, Better.LOWER),
     Kpi("ltv_cac", "customers", _kpi("clv") / _kpi("cac"), Unit.DECIMAL, Better.HIGHER),
-    Kpi("crc", "customers", _inp("cs_spend") / _C_END, Unit.MONEY, Better.LOWER),
+    Kpi("crc", "customers", _inp("cs_spend") / _C_END, Unit.PRICE, Better.LOWER),
 )
 KPI_BY_ID = {item.id: item for item in KPIS}
+# Flows over stocks: a longer period gives a larger value.
+PERIOD_DEPENDENT = frozenset({"crr", "churn_rate", "expansion_mrr", "tickets_per_agent", "crc",
+                              "tickets_new"})
 
 CHECKS: tuple[Check, ...] = (
     Check("csat_satisfied", "csat_responses"),
@@ -374,30 +384,30 @@ def calculators(scales: Scales = Scales()) -> tuple[Calculator, ...]:
             CalcResult("", _c("renewals_won") / _c("renewals_due"), Unit.PERCENT),
         ), Better.HIGHER),
         Calculator("mrr", _plain("mrr", ("customers", Unit.COUNT, 250),
-                                 ("arpu", Unit.MONEY, 40), ("expansion", Unit.MONEY, 500)), (
-            CalcResult("", _c("customers") * _c("arpu"), Unit.MONEY),
+                                 ("arpu", Unit.PRICE, 40), ("expansion", Unit.PRICE, 500)), (
+            CalcResult("", _c("customers") * _c("arpu"), Unit.PRICE),
             CalcResult("total", _c("customers") * _c("arpu") + Zero("calc", "expansion"),
-                       Unit.MONEY),
+                       Unit.PRICE),
         ), Better.HIGHER),
-        Calculator("clv", _plain("clv", ("purchase_value", Unit.MONEY, 50),
+        Calculator("clv", _plain("clv", ("purchase_value", Unit.PRICE, 50),
                                  ("purchases_per_month", Unit.DECIMAL, 3),
                                  ("lifetime_months", Unit.DECIMAL, 24)), (
             CalcResult("", _c("purchase_value") * _c("purchases_per_month")
-                       * _c("lifetime_months"), Unit.MONEY),
+                       * _c("lifetime_months"), Unit.PRICE),
         ), Better.HIGHER),
         Calculator("clv_subscription", _plain(
-            "clv_subscription", ("monthly_revenue", Unit.MONEY, 100),
+            "clv_subscription", ("monthly_revenue", Unit.PRICE, 100),
             ("gross_margin", Unit.PERCENT, 0.8), ("monthly_churn", Unit.PERCENT, 0.05)), (
             CalcResult("", _c("monthly_revenue") * _c("gross_margin") / _c("monthly_churn"),
-                       Unit.MONEY),
+                       Unit.PRICE),
         ), Better.HIGHER),
-        Calculator("cac", _plain("cac", ("sm_spend", Unit.MONEY, 10_000),
+        Calculator("cac", _plain("cac", ("sm_spend", Unit.PRICE, 10_000),
                                  ("customers_new", Unit.COUNT, 20_000)), (
-            CalcResult("", _c("sm_spend") / _c("customers_new"), Unit.MONEY),
+            CalcResult("", _c("sm_spend") / _c("customers_new"), Unit.PRICE),
         ), Better.LOWER),
-        Calculator("crc", _plain("crc", ("cs_spend", Unit.MONEY, 50_000),
+        Calculator("crc", _plain("crc", ("cs_spend", Unit.PRICE, 50_000),
                                  ("customers", Unit.COUNT, 2_500)), (
-            CalcResult("", _c("cs_spend") / _c("customers"), Unit.MONEY),
+            CalcResult("", _c("cs_spend") / _c("customers"), Unit.PRICE),
         ), Better.LOWER),
         Calculator("frt", _plain("frt", ("total_hours", Unit.HOURS, 160),
                                  ("tickets", Unit.COUNT, 8)), (

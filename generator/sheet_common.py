@@ -76,7 +76,7 @@ class SheetWriter:
         return BLANK_RESULT if value is None else value
 
     def unit_text(self, unit: Unit) -> str:
-        return self.text(f"unit_{unit.value}")
+        return self.text("unit_money" if unit is Unit.PRICE else f"unit_{unit.value}")
 
     def write_input(self, row: int, col: int, value: float | None, unit: Unit) -> None:
         """An unlocked input cell, empty or holding the entered number."""

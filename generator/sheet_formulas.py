@@ -113,8 +113,8 @@ class FormulasSheet(SheetWriter):
             ws.write_string(r, 1, definition, styles.wrap)
             ws.write_string(r, 3, words, styles.wrap)
             ws.write_string(r, 4, text(f"better_{Better(kpi.better).value}"), styles.wrap)
-            lines = max(lines_needed(definition, 38), lines_needed(words, 80))
-            ws.set_row(r, 13 * lines + 3)
+            lines = max(lines_needed(definition, 30), lines_needed(words, 72))
+            ws.set_row(r, 13.5 * lines + 4)
         self.last_row = header + len(kpis)
 
     def _set_up_page(self) -> None:

@@ -14,9 +14,9 @@ from .catalog import (
 from .expr import render, required_blank_test
 from .layout import BACK_LINK_ROW, TITLE_ROW, Row, TrackerLayout, cell, column_letter
 from .periods import Column, Periods
-from .sheet_common import SheetWriter, validation
+from .sheet_common import SheetWriter, lines_needed, validation
 
-LABEL_WIDTH, UNIT_WIDTH, PERIOD_WIDTH, TARGET_WIDTH, BENCHMARK_WIDTH = 38, 8, 12, 11, 40
+LABEL_WIDTH, UNIT_WIDTH, PERIOD_WIDTH, TARGET_WIDTH, BENCHMARK_WIDTH = 34, 7, 10.5, 9, 30
 
 
 class _KpiScope:
@@ -174,6 +174,8 @@ class TrackerSheet(SheetWriter):
             ws.write_comment(row.row, layout.benchmark_col,
                              self.text(f"bench_{benchmark.key}_source"),
                              {"x_scale": 2.5, "y_scale": 1.6})
+            figure = self.text(f"bench_{benchmark.key}")
+            ws.set_row(row.row, 13 * lines_needed(figure, BENCHMARK_WIDTH - 6) + 2)
 
     def _write_helper_row(self, row: Row) -> None:
         """Hidden cell-by-cell helpers for weighted averages (no array formulas)."""
@@ -225,17 +227,19 @@ class TrackerSheet(SheetWriter):
         target_letter = column_letter(layout.target_col)
         # One rule per direction over all its KPI rows (relative references shift
         # row by row), rather than two rules per row.
+        months_last = layout.col(self.periods.months[-1])
         for better, (good, bad) in ((Better.HIGHER, (">=", "<")), (Better.LOWER, ("<=", ">"))):
-            rows = [row for kpi_id, row in layout.kpi_row.items()
+            rows = [(row, months_last if KPI_BY_ID[kpi_id].grows_with_period else last)
+                    for kpi_id, row in layout.kpi_row.items()
                     if KPI_BY_ID[kpi_id].better is better]
             if not rows:
                 continue
-            top_left = cell(rows[0], first)
-            target = f"${target_letter}{rows[0] + 1}"
+            top_left = cell(rows[0][0], first)
+            target = f"${target_letter}{rows[0][0] + 1}"
             present = f"ISNUMBER({top_left}),ISNUMBER({target})"
-            ranges = " ".join(f"{cell(row, first)}:{cell(row, last)}" for row in rows)
+            ranges = " ".join(f"{cell(row, first)}:{cell(row, end)}" for row, end in rows)
             for operator, style in ((good, styles.good), (bad, styles.bad)):
-                ws.conditional_format(rows[0], first, rows[0], last, {
+                ws.conditional_format(rows[0][0], first, rows[0][0], rows[0][1], {
                     "type": "formula",
                     "criteria": f"=AND({present},{top_left}{operator}{target})",
                     "format": style,
@@ -277,6 +281,6 @@ class TrackerSheet(SheetWriter):
         if layout.benchmark_col is not None:
             ws.set_column(layout.benchmark_col, layout.benchmark_col, BENCHMARK_WIDTH)
         ws.freeze_panes(layout.HEADER_ROW + 1, layout.FIRST_PERIOD_COL)
-        last_row = max(row.row for row in layout.rows)
+        last_row = max(layout.kpi_row.values())  # the hidden helpers are not printed
         self.set_up_print(layout.HEADER_ROW, last_row, layout.last_col, repeat_columns=True)
         ws.set_tab_color(self.config.primary_color)

@@ -132,13 +132,13 @@ class VolumeSheet(SheetWriter):
                     series["fill"] = {"color": colour}
                 chart.add_series(series)
             chart.set_title({"name": text(title_key), "name_font": {"size": 12}})
-            chart.set_x_axis({"name": text("chart_axis_month")})
+            chart.set_x_axis({"name": text("chart_axis_month"), "num_font": {"size": 8}})
             chart.set_y_axis({"name": text("chart_axis_tickets"), "min": 0,
                               "major_gridlines": {"visible": True,
                                                   "line": {"color": "#D9D9D9"}}})
             chart.set_legend({"position": "bottom"})
             show_blanks_as_gaps(chart)
-            width = self._width_of(anchor_col, col_of(len(names)))
+            width = self._width_of(anchor_col, col_of(len(names))) - 4  # inside the offsets
             chart.set_size({"width": width, "height": CHART_HEIGHT})
             self.ws.insert_chart(layout.chart_row, anchor_col, chart,
                                  {"x_offset": 2, "y_offset": 4, "object_position": 1})

@@ -238,7 +238,7 @@ def test_every_sheet_prints_the_pages_it_should(rendered: Rendered) -> None:
     order = [names[key] for key in ("start", "tracker", "volume", "formulas")]
     assert list(dict.fromkeys(sheets)) == order
     counts = {key: sheets.count(names[key]) for key in names}
-    assert counts["tracker"] == 1, counts
+    assert counts["tracker"] in (1, 2), counts  # inputs and KPIs may take a page each
     assert counts["volume"] == 1, counts
     assert 1 <= counts["start"] <= 3, counts
     assert 4 <= counts["formulas"] <= 14, counts
@@ -359,7 +359,7 @@ def test_filled_preview_is_recalculated(filled: Rendered) -> None:
     for name, year in totals.category_year.items():
         if year is not None:
             assert f"{year:,.0f}" in volume, name
-    (tracker,) = filled.pages_of("tracker")
+    tracker = "\n".join(filled.pages_of("tracker"))
     received = filled.context.tracker_result.kpis[("tickets_new", "y1")]
     assert f"{received:,.0f}" in tracker
 
