@@ -317,7 +317,30 @@ def main(argv: Sequence[str] | None = None) -> int:
             path = export(pdf, pages[sheet], args.out / name, width)
             print(f"{path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}: "
                   f"page {pages[sheet]}, {path.stat().st_size / 1000:.0f} KB")
+        return branded_variant(workbook, work, args.out)
     return 0
+
+
+def branded_variant(filled: Path, work: Path, out: Path) -> int:
+    """The same data regenerated in Russian under another brand: its KPI page."""
+    from csmetrics.build import generate_workbook
+
+    target = work / "branded-ru.xlsx"
+    generate_workbook(target, source=filled, overrides=dict(BRANDED))
+    (pdf,) = render_preview(target, work, "pdf")
+    pages = first_pages(pdf)
+    sheet = text_for(resolve_config(replace(example_config(), **BRANDED)))("sheet_tracker")
+    if sheet not in pages:
+        print(f"no page printed for the sheet {sheet!r}", file=sys.stderr)
+        return 1
+    path = export(pdf, pages[sheet] + 1, out / "branded-ru.png", 1600)  # the KPI page
+    print(f"{path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}: "
+          f"{path.stat().st_size / 1000:.0f} KB")
+    return 0
+
+
+BRANDED = {"language": "ru", "company": "Брайтдеск", "title": "Поддержка Брайтдеск",
+           "primary_color": "#5B2A86", "accent_color": "#F29E4C", "currency": "RUB"}
 
 
 if __name__ == "__main__":
