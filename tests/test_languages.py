@@ -119,3 +119,39 @@ def test_chinese_workbook_uses_a_font_with_its_glyphs(books):
     assert context.config.font == "Microsoft YaHei"
     with zipfile.ZipFile(path) as archive:
         assert 'val="Microsoft YaHei"' in archive.read("xl/styles.xml").decode()
+
+
+@pytest.mark.engines
+def test_chinese_workbook_renders_its_labels_to_pdf(tmp_path):
+    """LibreOffice prints the zh-CN workbook with its glyphs: the PDF's text holds
+    the Chinese sheet titles, labels and the recalculated NPS example (65)."""
+    import shutil
+    import subprocess
+
+    from csmetrics.preview import render_preview
+    from engines import require_engine
+
+    require_engine("libreoffice")
+    if not shutil.which("pdftotext"):
+        pytest.fail("pdftotext (poppler-utils) is missing") if _ci() else pytest.skip("no pdftotext")
+    path = tmp_path / "zh.xlsx"
+    context = make_workbook(path, Config(language="zh-CN"))  # calculators hold the examples
+    (pdf,) = render_preview(path, tmp_path, "pdf")
+    fonts = subprocess.run(["pdffonts", str(pdf)], check=True, capture_output=True,
+                           text=True).stdout
+    # the glyphs come from an embedded CJK font, not from boxes of a Latin one
+    assert re.search(r"YaHei|WenQuanYi|CJK|Hei|Song|Ming|Kai", fonts), fonts
+    text = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True,
+                          text=True).stdout
+    squeezed = re.sub(r"\s+", "", text)
+    labels = [*context.sheet_names.values(), context.text("kpi_nps"), context.text("kpi_csat"),
+              context.text("section_kpis"), context.text("calc_nps_title")]
+    for label in labels:
+        assert re.sub(r"\s+", "", label) in squeezed, label
+    assert "65" in text
+
+
+def _ci() -> bool:
+    import os
+
+    return os.environ.get("CI") == "true"
