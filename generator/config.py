@@ -5,7 +5,7 @@ The embedded default is what ``csmetrics generate`` writes with no options.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from .catalog import Scales, Selection
 from .errors import UsageError
@@ -79,14 +79,6 @@ class Config:
     def money(self) -> Currency:
         return CURRENCIES[self.currency]
 
-    def with_period(self, year: int | None = None, start_month: int | None = None) -> Config:
-        """Copy with the command line's --year/--start-month applied."""
-        changes: dict[str, int] = {}
-        if year is not None:
-            changes["year"] = year
-        if start_month is not None:
-            changes["start_month"] = start_month
-        return replace(self, **changes)
 
 
 class ConfigError(UsageError):

@@ -38,6 +38,7 @@ from typing import Protocol
 
 import ironcalc
 import pytest
+from csmetrics.preview import PROFILE_SETTINGS, XLSX_FILTER
 from openpyxl import load_workbook
 from openpyxl.utils.cell import coordinate_to_tuple, get_column_letter
 from openpyxl.utils.datetime import to_excel
@@ -46,23 +47,10 @@ CellValue = float | str | bool
 
 _ENGINE_COMMANDS = {"libreoffice": "soffice", "gnumeric": "ssconvert"}
 
-# LibreOffice import/export filter for xlsx. Forcing the import filter makes a
-# non-xlsx input fail instead of being silently imported as text.
-_LO_XLSX_FILTER = "Calc MS Excel 2007 XML"
-
-# LibreOffice ignores the xlsx "recalculate on load" flag and keeps the cached
-# values unless told to always recalculate (0 = always, 1 = never, 2 = prompt).
-_LO_REGISTRY = """\
-<?xml version="1.0" encoding="UTF-8"?>
-<oor:items xmlns:oor="http://openoffice.org/2001/registry"
-           xmlns:xs="http://www.w3.org/2001/XMLSchema"
-           xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" \
-oor:op="fuse"><value>0</value></prop></item>
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="ODFRecalcMode" \
-oor:op="fuse"><value>0</value></prop></item>
-</oor:items>
-"""
+# The xlsx import filter and the always-recalculate profile settings are the
+# ones `csmetrics preview` uses, so the tests recalculate exactly as it does.
+_LO_XLSX_FILTER = XLSX_FILTER
+_LO_REGISTRY = PROFILE_SETTINGS
 
 
 class EngineError(RuntimeError):
