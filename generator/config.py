@@ -51,7 +51,7 @@ class Config:
     year: int = 2026
     start_month: int = 1  # first month of the fiscal year
     years: int = 1  # fiscal years tracked, 12 months each
-    currency: str = "USD"
+    currency: str | None = None  # None: the language's usual currency
     scales: Scales = field(default_factory=Scales)
     # None: the language's default categories and channels (templates' default_* keys)
     categories: tuple[str, ...] | None = None
@@ -77,7 +77,7 @@ class Config:
 
     @property
     def money(self) -> Currency:
-        return CURRENCIES[self.currency]
+        return CURRENCIES[self.currency or "USD"]
 
 
 
@@ -92,7 +92,7 @@ def validate(config: Config) -> Config:
         problems.append(f"year: {config.year} is not between 1900 and 9998")
     if not 1 <= config.start_month <= 12:
         problems.append(f"start_month: {config.start_month} is not a month number 1-12")
-    if config.currency not in CURRENCIES:
+    if config.currency is not None and config.currency not in CURRENCIES:
         problems.append(f"currency: {config.currency!r} is not one of {', '.join(CURRENCIES)}")
     if problems:
         raise ConfigError("; ".join(problems))

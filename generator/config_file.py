@@ -47,7 +47,8 @@ def _choice(options: tuple[Any, ...]) -> Check:
     def check(value: Any) -> str | None:
         if value in options and not isinstance(value, bool):
             return None
-        return "allowed: " + ", ".join(str(o) for o in options)
+        return "allowed: " + ", ".join('"" (the language\'s default)' if o == "" else str(o)
+                                       for o in options)
     return check
 
 
@@ -123,12 +124,12 @@ def _sheet_name(value: Any) -> str | None:
 
 
 TOP_LEVEL: dict[str, Check] = {
-    "company": _text(MAX_COMPANY),
-    "title": _text(MAX_TITLE),
+    "company": _text(MAX_COMPANY, empty_ok=True),
+    "title": _text(MAX_TITLE, empty_ok=True),
     "language": _choice(LANGUAGES),
     "logo": _text(4096, empty_ok=True),
     "font": _text(60, empty_ok=True),
-    "currency": _choice(tuple(CURRENCIES)),
+    "currency": _choice(("", *CURRENCIES)),
     "year": _integer(1900, 9990),
     "start_month": _integer(1, 12),
     "years": _integer(1, 10),
@@ -199,8 +200,9 @@ def _checked(raw: dict[str, Any], path: Path, problems: list[str]) -> dict[str, 
 
 
 def _apply(values: dict[str, Any], base: Config, folder: Path, problems: list[str]) -> Config:
-    if values.get("font", "x").strip() == "":
-        values.pop("font")  # empty: the language's default
+    for key in ("company", "title", "font", "currency"):
+        if key in values and not values[key].strip():
+            values.pop(key)  # empty: the language's default
     plain = {key: values[key] for key in ("company", "title", "language", "font", "currency",
                                           "year", "start_month", "years", "author", "benchmarks",
                                           "gross_margin") if key in values}

@@ -70,6 +70,7 @@ class FilledWorkbook:
             channels=kept(tuple(self.channels), "channels"),
             company=kept(properties.get("csmetrics_company"), "company"),
             title=kept(properties.get("csmetrics_title"), "title"),
+            currency=kept(properties.get("csmetrics_currency"), "currency"),
         )
         return replace(base, language=self.language)
 
@@ -83,7 +84,7 @@ class FilledWorkbook:
         from .workbook import resolve_config
 
         config = resolve_config(Config(language=self.language))
-        return {"company": config.company, "title": config.title,
+        return {"company": config.company, "title": config.title, "currency": config.currency,
                 "categories": config.categories, "channels": config.channels}
 
 

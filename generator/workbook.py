@@ -71,7 +71,8 @@ def text_for(config: Config) -> Text:
 
 def resolve_config(config: Config, text: Text | None = None) -> Config:
     """The configuration with its language's default categories, channels and font."""
-    if None not in (config.categories, config.channels, config.font, config.company, config.title):
+    if None not in (config.categories, config.channels, config.font, config.company, config.title,
+                    config.currency):
         return config
     text = text or text_for(config)
     return replace(
@@ -81,6 +82,7 @@ def resolve_config(config: Config, text: Text | None = None) -> Config:
         categories=config.categories or tuple(text("default_categories").split("|")),
         channels=config.channels or tuple(text("default_channels").split("|")),
         font=config.font or text("default_font"),
+        currency=config.currency or text("default_currency"),
     )
 
 
@@ -93,7 +95,7 @@ def build(workbook: xlsxwriter.Workbook, config: Config, data: WorkbookData) -> 
 
     text = text_for(config)
     config = resolve_config(config, text)
-    text.update(company=config.company, title=config.title)
+    text.update(company=config.company, title=config.title, currency=config.money.symbol)
     selection = config.selection
     calculators = tuple(calc for calc in catalog.calculators(config.scales)
                         if selection.calculator_included(calc.id))
@@ -148,6 +150,7 @@ def _write_properties(workbook: xlsxwriter.Workbook, config: Config, text: Text)
     workbook.set_custom_property("csmetrics_language", config.language)
     workbook.set_custom_property("csmetrics_company", config.company or "")
     workbook.set_custom_property("csmetrics_title", config.title or "")
+    workbook.set_custom_property("csmetrics_currency", config.money.code)
 
 
 def _umask() -> int:

@@ -93,6 +93,7 @@ def test_regenerated_workbooks_keep_data_and_kpis(tmp_path_factory, seed, first,
     generate_workbook(out, source=source, overrides=second)
     before, after = read_filled(source), read_filled(out)
     assert after.properties["csmetrics_language"] == second["language"]
+    assert after.properties["csmetrics_currency"] == second["currency"]
     assert entered(after) == entered(before)
     assert named_results(out) == named_results(source)
 
@@ -272,3 +273,14 @@ def test_kpi_ids_round_trip(tmp_path):
     out = tmp_path / "again.xlsx"
     generate_workbook(out, source=source)
     assert read_filled(out).kpis == read_filled(source).kpis == ("csat", "fcr")
+
+
+def test_regeneration_keeps_the_branding_it_is_not_told_to_change(tmp_path):
+    config = Config(language="ru", currency="EUR", company="Acme", title="Acme care")
+    source = filled_workbook(tmp_path, config)
+    out = tmp_path / "again.xlsx"
+    generate_workbook(out, source=source, overrides={"year": None})
+    properties = read_filled(out).properties
+    assert (properties["csmetrics_currency"], properties["csmetrics_company"],
+            properties["csmetrics_title"], properties["csmetrics_language"]) == (
+        "EUR", "Acme", "Acme care", "ru")
