@@ -46,7 +46,10 @@ def validation(text: Text, unit: Unit, help_key: str, title: str) -> dict[str, A
 def lines_needed(text: str, chars_per_line: int) -> int:
     """Wrapped lines a text takes in a column; wide (CJK) characters count twice,
     since spreadsheets do not grow row heights of merged or wrapped cells for us."""
-    width = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    if text.isascii():
+        width = len(text)
+    else:
+        width = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
     return max(1, -(-width // chars_per_line))
 
 

@@ -19,29 +19,40 @@ from .sheet_common import SheetWriter, lines_needed, validation
 LABEL_WIDTH, UNIT_WIDTH, PERIOD_WIDTH, TARGET_WIDTH, BENCHMARK_WIDTH = 34, 7, 10.5, 9, 30
 
 
-class _KpiScope:
-    """Cell addresses a KPI formula reads in one column of the tracker."""
+# Placeholders for the column letters in a KPI formula rendered once per kind of
+# column: this column, and the first and last month of a rollup's span.
+THIS, FIRST, LAST = "\x00", "\x01", "\x02"
 
-    def __init__(self, sheet: TrackerSheet, column: Column):
-        self.sheet, self.column = sheet, column
-        self.layout = sheet.context.tracker
+
+class _KpiScope:
+    """Cell addresses a KPI formula reads, with the column left as a placeholder:
+    the formula is rendered once for months and once for rollups, then filled in."""
+
+    def __init__(self, layout: TrackerLayout, rollup: bool):
+        self.layout, self.rollup = layout, rollup
 
     def cell(self, kind: str, id: str) -> str:
-        col = self.layout.col(self.column)
         if kind == "inp":
-            return cell(self.layout.input_row[id], col)
+            return f"{THIS}{self.layout.input_row[id] + 1}"
         if kind == "kpi":
-            return cell(self.layout.kpi_row[id], col)
+            return f"{THIS}{self.layout.kpi_row[id] + 1}"
         if kind == "assumption":
             row = self.layout.assumption_row[id]
             return f"${column_letter(self.layout.FIRST_PERIOD_COL)}${row + 1}"
         raise KeyError((kind, id))
 
     def month_count(self, kind: str, id: str) -> str | None:
-        if not self.column.is_rollup:
+        if not self.rollup:
             return None
-        row = self.layout.kpi_row[id] if kind == "kpi" else self.layout.input_row[id]
-        return f"COUNT({self.layout.month_span(row, self.column)})"
+        row = (self.layout.kpi_row[id] if kind == "kpi" else self.layout.input_row[id]) + 1
+        return f"COUNT({FIRST}{row}:{LAST}{row})"
+
+
+def _fill(template: str, layout: TrackerLayout, column: Column) -> str:
+    first = layout.FIRST_PERIOD_COL
+    return (template.replace(THIS, column_letter(layout.col(column)))
+            .replace(FIRST, column_letter(first + column.months[0]))
+            .replace(LAST, column_letter(first + column.months[-1])))
 
 
 class TrackerSheet(SheetWriter):
@@ -152,8 +163,10 @@ class TrackerSheet(SheetWriter):
         ws.write_string(row.row, layout.LABEL_COL, self.text(f"kpi_{kpi.id}"), styles.label)
         ws.write_string(row.row, layout.UNIT_COL, self.unit_text(kpi.unit), styles.unit)
         results = self.context.tracker_result.kpis
+        templates = {rollup: render(kpi.formula, _KpiScope(layout, rollup))
+                     for rollup in (False, True)}
         for column in self.periods.columns:
-            formula = render(kpi.formula, _KpiScope(self, column))
+            formula = _fill(templates[column.is_rollup], layout, column)
             ws.write_formula(row.row, layout.col(column), formula,
                              styles.value(kpi.unit, rollup=column.is_rollup, bold=True),
                              self.cached(results[(kpi.id, column.key)]))
