@@ -66,14 +66,23 @@ def generate_workbook(out: Path, config_path: Path | None = None, source: Path |
             report.append(f"Dropped {len(losses)} value(s) (--drop-data):\n"
                           + describe_losses(losses))
         data = carried.data
-        if out.exists() and out.resolve() == source.resolve():
+        if out.exists() and os.path.samefile(out, source):
             backup = _backup(source)
             report.append(f"Kept a backup of {source} as {backup}")
     return write_workbook(out, config, data), report
 
 
 def _backup(path: Path) -> Path:
+    """A copy beside the file, never over an earlier backup."""
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    backup = path.with_name(f"{path.stem}.backup-{stamp}{path.suffix}")
-    shutil.copy2(path, backup)
-    return backup
+    for number in range(1000):
+        suffix = f"-{number}" if number else ""
+        backup = path.with_name(f"{path.stem}.backup-{stamp}{suffix}{path.suffix}")
+        try:
+            with backup.open("xb") as target, path.open("rb") as original:
+                shutil.copyfileobj(original, target)
+        except FileExistsError:
+            continue
+        shutil.copystat(path, backup)
+        return backup
+    raise UsageError(f"cannot find a free name for a backup of {path}")

@@ -43,9 +43,12 @@ def _describe(error: Exception) -> str:
 
 
 def _exit_code(error: Exception) -> int:
+    """2 for what the user can fix (options, configuration, files), 1 otherwise."""
     from .errors import CsmetricsError
 
-    return error.exit_code if isinstance(error, CsmetricsError) else 1
+    if isinstance(error, CsmetricsError):
+        return error.exit_code
+    return 2 if isinstance(error, OSError) else 1
 
 
 @click.group(cls=CsmetricsGroup, context_settings={"help_option_names": ["-h", "--help"]})

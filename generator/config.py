@@ -87,13 +87,27 @@ class ConfigError(UsageError):
 
 def validate(config: Config) -> Config:
     """Reject values no workbook can be built from; one message per problem."""
+    if problems := config_problems(config):
+        raise ConfigError("; ".join(problems))
+    return config
+
+
+def config_problems(config: Config) -> list[str]:
+    """What makes a configuration unusable, whatever set it (file or options)."""
     problems = []
     if not 1900 <= config.year <= 9998:
         problems.append(f"year: {config.year} is not between 1900 and 9998")
     if not 1 <= config.start_month <= 12:
         problems.append(f"start_month: {config.start_month} is not a month number 1-12")
+    elif config.year + (config.start_month - 1 + 12 * config.years - 1) // 12 > 9999:
+        problems.append(f"year: {config.year} with {config.years} year(s) from month "
+                        f"{config.start_month} runs past December 9999")
+    for key, limit in (("company", 100), ("title", 60)):
+        value = getattr(config, key)
+        if value is not None and (len(value) > limit or "\n" in value or "\r" in value):
+            problems.append(f"{key}: {value[:40]!r}… must be one line of at most {limit} "
+                            "characters" if len(value) > 40 else
+                            f"{key}: {value!r} must be one line of at most {limit} characters")
     if config.currency is not None and config.currency not in CURRENCIES:
         problems.append(f"currency: {config.currency!r} is not one of {', '.join(CURRENCIES)}")
-    if problems:
-        raise ConfigError("; ".join(problems))
-    return config
+    return problems

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .catalog import KPI_BY_ID, KPIS, Scales
-from .config import CURRENCIES, Config, ConfigError
+from .config import CURRENCIES, Config, ConfigError, config_problems
 from .images import image_size
 from .text import LANGUAGES
 
@@ -116,8 +116,8 @@ def _sheet_name(value: Any) -> str | None:
         return problem
     if SHEET_FORBIDDEN.search(value):
         return "must not contain any of [ ] : * ? / \\"
-    if value.startswith("'") or value.endswith("'"):
-        return "must not start or end with an apostrophe"
+    if "'" in value:
+        return "must not contain an apostrophe (it breaks references to the sheet)"
     if value.strip().casefold() == "history":
         return "'History' is reserved by Excel"
     return None
@@ -167,6 +167,7 @@ def read_config(path: Path, base: Config | None = None) -> Config:
     values = _checked(raw, path, problems)
     if not problems:
         config = _apply(values, base or Config(), path.parent, problems)
+        problems += config_problems(config)
     if problems:
         raise ConfigError("\n".join(f"{path}: {p}" for p in problems))
     return config
@@ -223,10 +224,12 @@ def _apply(values: dict[str, Any], base: Config, folder: Path, problems: list[st
     if targets:
         config = replace(config, targets=targets)
     sheets = {k.split(".", 1)[1]: v.strip() for k, v in values.items() if k.startswith("sheets.")}
-    if len({name.casefold() for name in sheets.values()}) < len(sheets):
-        problems.append("sheets: two sheets have the same name")
     if sheets:
         config = replace(config, sheet_names=sheets)
+        from .workbook import resolved_sheet_names, sheet_name_problems, text_for
+
+        names = resolved_sheet_names(config, text_for(config))
+        problems += sheet_name_problems(config, names)
     return config
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
+from xlsxwriter.utility import quote_sheetname, xl_col_to_name, xl_rowcol_to_cell
 
 from .catalog import GROUPS, INPUT_BY_ID, KPI_BY_ID, Calculator, Input, Kpi
 from .config import Config
@@ -16,10 +16,9 @@ TITLE_ROW, BACK_LINK_ROW = 0, 1
 
 
 def quote_sheet(name: str) -> str:
-    """Sheet name as a formula prefix: quoted when it is not a plain word."""
-    if name.replace("_", "").isalnum() and name.isascii() and not name[0].isdigit():
-        return name
-    return "'" + name.replace("'", "''") + "'"
+    """Sheet name as a formula prefix, quoted as Excel requires (also names that
+    look like cells, such as ``Q1`` or ``FY26``)."""
+    return quote_sheetname(name)
 
 
 def absolute(row: int, col: int) -> str:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .catalog import CALCULATOR_KPI, ENTERED_INPUTS, KPI_BY_ID, calculators
+from .catalog import CALCULATOR_KPI, ENTERED_INPUTS, KPI_BY_ID, Scales, calculators
 from .config import Config
 from .data import Value, WorkbookData
 from .errors import UsageError
@@ -45,6 +45,7 @@ class FilledWorkbook:
     targets: dict[str, Value] = field(default_factory=dict)
     calculators: dict[str, dict[str, Value]] = field(default_factory=dict)
     gross_margin: Value = None
+    had_gross_margin: bool = False
     kpis: tuple[str, ...] = ()  # the metrics the workbook has
     properties: dict[str, str] = field(default_factory=dict)  # csmetrics_* document properties
     problems: list[str] = field(default_factory=list)  # text that is not a number
@@ -70,9 +71,19 @@ class FilledWorkbook:
             channels=kept(tuple(self.channels), "channels"),
             company=kept(properties.get("csmetrics_company"), "company"),
             title=kept(properties.get("csmetrics_title"), "title"),
-            currency=kept(properties.get("csmetrics_currency"), "currency"),
+            currency=properties.get("csmetrics_currency") or None,  # money stays money
+            scales=self.scales or Scales(),
         )
         return replace(base, language=self.language)
+
+    @property
+    def scales(self) -> Scales | None:
+        """The survey scales the workbook was made with (custom property)."""
+        parts = self.properties.get("csmetrics_scales", "").split()
+        try:
+            return Scales(int(parts[1]), int(parts[2]), int(parts[4]), int(parts[5]))
+        except (IndexError, ValueError):
+            return None
 
     @property
     def language(self) -> str:
@@ -99,6 +110,7 @@ class _Cells:
         self.sheets: dict[str, dict[tuple[int, int], Any]] = {}
         for ws in workbook.worksheets:
             cells = self.sheets.setdefault(ws.title, {})
+            ws.reset_dimensions()  # never trust a saved <dimension>: it may be too small
             for row in ws.iter_rows():
                 for cell in row:
                     value = getattr(cell, "value", None)
@@ -171,23 +183,40 @@ class _Reader:
         self.path, self.names, self.cells = path, names, cells
         self.problems: list[str] = []
 
+    def place(self, name: str) -> tuple[str, list[list[tuple[int, int]]]] | None:
+        """The sheet and cells a defined name refers to; a name whose cells were
+        deleted (``#REF!``) is an error worth stopping for, not an empty range."""
+        destinations = self.names.get(name) or []
+        if not destinations:
+            return None
+        sheet, area = destinations[0]
+        sheet = sheet.replace("''", "'")  # openpyxl keeps a quoted name's doubled apostrophe
+        try:
+            cells = _coordinates(area)
+        except (TypeError, ValueError):
+            raise UsageError(f"{self.path}: the name {name} no longer refers to cells "
+                             f"({area}); was a row or column deleted?") from None
+        if sheet not in self.cells.sheets:
+            raise UsageError(f"{self.path}: the name {name} refers to a missing sheet {sheet!r}")
+        return sheet, cells
+
     def grid(self, name: str) -> list[list[Any]]:
         """Raw values of a defined name's area, row by row."""
-        destinations = self.names.get(name) or []
-        if not destinations:
+        found = self.place(name)
+        if found is None:
             return []
-        sheet, area = destinations[0]
-        values = self.cells.sheets.get(sheet, {})
-        return [[values.get(rc) for rc in row] for row in _coordinates(area)]
+        sheet, cells = found
+        values = self.cells.sheets[sheet]
+        return [[values.get(rc) for rc in row] for row in cells]
 
     def area_cells(self, name: str) -> list[str]:
-        destinations = self.names.get(name) or []
-        if not destinations:
-            return []
         from openpyxl.utils.cell import get_column_letter
 
-        sheet, area = destinations[0]
-        return [f"{sheet}!{get_column_letter(c)}{r}" for row in _coordinates(area) for r, c in row]
+        found = self.place(name)
+        if found is None:
+            return []
+        sheet, cells = found
+        return [f"{sheet}!{get_column_letter(c)}{r}" for row in cells for r, c in row]
 
     def numbers(self, name: str, what: str) -> list[Value]:
         flat = [v for row in self.grid(name) for v in row]
@@ -217,6 +246,7 @@ class _Reader:
         filled.kpis = tuple(k for k in KPI_BY_ID if f"kpi_{k}" in self.names)
         if "assumption_gross_margin" in self.names:
             filled.gross_margin = self.numbers("assumption_gross_margin", "gross margin")[0]
+            filled.had_gross_margin = True
         filled.problems = self.problems
         return filled
 
@@ -332,14 +362,16 @@ def carry_over(filled: FilledWorkbook, config: Config) -> Carried:
     channels = _match_names(filled.channels, config.channels or (), "channel", place, lose_all,
                             selection.volume,
                             _translation(old_defaults["channels"], new_defaults.channels))
-    targets: dict[str, Value] = {}
+    # KPIs new to the workbook get the configuration's targets; the ones it had keep
+    # what the team typed (an emptied target stays empty).
+    targets: dict[str, Value] = {k: v for k, v in config.targets.items() if k in selection.kpis}
     for kpi_id, value in filled.targets.items():
         if kpi_id in selection.kpis:
             targets[kpi_id] = value
         elif value is not None:
             losses.append(f"target_{kpi_id}: {value:g} (metric left out)")
     calc_values = _carry_calculators(filled, config, losses)
-    gross_margin = filled.gross_margin
+    gross_margin = filled.gross_margin if filled.had_gross_margin else config.gross_margin
     if "clv" not in selection.kpis and gross_margin not in (None, config.gross_margin):
         losses.append(f"assumption_gross_margin: {gross_margin:g} (CLV left out)")
     data = WorkbookData(inputs=inputs, volume=volume, channels=channels, targets=targets,
@@ -374,19 +406,33 @@ def _match_names(old: dict[str, list[Value]], new: tuple[str, ...], kind: str, p
 
 def _carry_calculators(filled: FilledWorkbook, config: Config,
                        losses: list[str]) -> dict[str, dict[str, Value]]:
+    """Calculator inputs by name. When a survey scale changes, answer counts do not
+    mean the same any more (a 5 of 5 is not a 5 of 7): the new calculator starts
+    from its example, and the old counts that were not the example are reported."""
+    old_scales = filled.scales or Scales()
+    old = {calc.id: calc for calc in calculators(old_scales)}
     new = {calc.id: calc for calc in calculators(config.scales)
            if config.selection.calculator_included(calc.id)}
+    rescaled = {
+        "csat": (old_scales.csat_points, old_scales.csat_satisfied_from)
+        != (config.scales.csat_points, config.scales.csat_satisfied_from),
+        "ces": (old_scales.ces_points, old_scales.ces_easy_from)
+        != (config.scales.ces_points, config.scales.ces_easy_from),
+    }
     carried: dict[str, dict[str, Value]] = {}
     for calc_id, values in filled.calculators.items():
         calc = new.get(calc_id)
-        known = {item.id: item for item in calc.inputs} if calc else {}
-        for input_id, value in values.items():
-            if input_id in known:
-                carried.setdefault(calc_id, {})[input_id] = value
-            elif value is not None:
-                why = "calculator left out" if calc is None else "not on the new scale"
-                losses.append(f"calc_{calc_id}_{input_id}: {value:g} ({why})")
-    # calculators the old workbook did not have start from their examples
+        if calc is None or rescaled.get(calc_id):
+            examples = {i.id: i.example for i in old[calc_id].inputs} if calc_id in old else {}
+            why = "calculator left out" if calc is None else "survey scale changed"
+            losses += [f"calc_{calc_id}_{input_id}: {value:g} ({why})"
+                       for input_id, value in values.items()
+                       if value is not None and value != examples.get(input_id)]
+            continue
+        known = {item.id for item in calc.inputs}
+        carried[calc_id] = {input_id: value for input_id, value in values.items()
+                            if input_id in known}
+    # calculators the old workbook did not have (or rescaled) start from their examples
     for calc_id, calc in new.items():
         if calc_id not in carried:
             carried[calc_id] = {item.id: item.example for item in calc.inputs}

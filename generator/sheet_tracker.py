@@ -258,12 +258,14 @@ class TrackerSheet(SheetWriter):
                     "format": style,
                     "multi_range": ranges,
                 })
+        # Checks hold month by month; in rollups a flow (new customers over a year)
+        # may exceed a stock (customers at the end) without anything being wrong.
         for check in self.config.selection.checks():
             small, large = layout.input_row[check.small], layout.input_row[check.large]
             a, b = cell(small, first), cell(large, first)
             criteria = f"=AND(ISNUMBER({a}),ISNUMBER({b}),{a}>{b})"
             for row in (small, large):
-                ws.conditional_format(row, first, row, last, {
+                ws.conditional_format(row, first, row, months_last, {
                     "type": "formula",
                     "criteria": criteria,
                     "format": styles.flag,

@@ -43,7 +43,8 @@ class VolumeSheet(SheetWriter):
                         styles.header_left)
         for month, label in enumerate(self.context.month_labels):
             ws.write_string(layout.month_row(month), layout.MONTH_COL, label, styles.bold)
-        ws.write_string(layout.year_row, layout.MONTH_COL, text("volume_year_total"),
+        total_key = "volume_year_total" if layout.months <= 12 else "volume_total"
+        ws.write_string(layout.year_row, layout.MONTH_COL, text(total_key),
                         styles.bold)
 
     def _write_block(self, names: tuple[str, ...], counts: dict[str, list[float | None]],

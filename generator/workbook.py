@@ -16,7 +16,7 @@ from pathlib import Path
 import xlsxwriter
 
 from . import __version__, catalog, reference
-from .config import Config, validate
+from .config import Config, ConfigError, validate
 from .data import WorkbookData
 from .layout import FormulasLayout, TrackerLayout, VolumeLayout
 from .periods import period_starts
@@ -100,8 +100,9 @@ def build(workbook: xlsxwriter.Workbook, config: Config, data: WorkbookData) -> 
     calculators = tuple(calc for calc in catalog.calculators(config.scales)
                         if selection.calculator_included(calc.id))
     data = data.completed(config, calculators)
-    sheet_names = {key: config.sheet_names.get(key) or text(f"sheet_{key}")
-                   for key in ("start", "tracker", "volume", "formulas")}
+    sheet_names = resolved_sheet_names(config, text)
+    if problems := sheet_name_problems(config, sheet_names):
+        raise ConfigError("\n".join(problems))
     starts = period_starts(config.year, config.start_month, config.periods.count)
     month_names = text("month_names").split()
     context = Context(
@@ -137,6 +138,27 @@ def build(workbook: xlsxwriter.Workbook, config: Config, data: WorkbookData) -> 
     return context
 
 
+SHEETS = ("start", "tracker", "volume", "formulas")
+
+
+def resolved_sheet_names(config: Config, text: Text) -> dict[str, str]:
+    return {key: config.sheet_names.get(key) or text(f"sheet_{key}") for key in SHEETS}
+
+
+def sheet_name_problems(config: Config, names: dict[str, str]) -> list[str]:
+    """Two sheets may not share a name (case-insensitively); the configured one is
+    the one reported, since a language's own names never collide."""
+    seen: dict[str, str] = {}
+    problems = []
+    for key in sorted(SHEETS, key=lambda k: k in config.sheet_names):
+        name = names[key]
+        if name.casefold() in seen:
+            problems.append(f"sheets.{key} = {name!r}: the {seen[name.casefold()]} sheet is "
+                            "called that already (names match case-insensitively)")
+        seen.setdefault(name.casefold(), key)
+    return problems
+
+
 def _write_properties(workbook: xlsxwriter.Workbook, config: Config, text: Text) -> None:
     workbook.set_properties({
         "title": config.title,
@@ -151,6 +173,10 @@ def _write_properties(workbook: xlsxwriter.Workbook, config: Config, text: Text)
     workbook.set_custom_property("csmetrics_company", config.company or "")
     workbook.set_custom_property("csmetrics_title", config.title or "")
     workbook.set_custom_property("csmetrics_currency", config.money.code)
+    scales = config.scales
+    workbook.set_custom_property(
+        "csmetrics_scales", f"csat {scales.csat_points} {scales.csat_satisfied_from} "
+                            f"ces {scales.ces_points} {scales.ces_easy_from}")
 
 
 def _umask() -> int:

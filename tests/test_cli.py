@@ -113,7 +113,7 @@ def test_unwritable_output_is_one_line_without_traceback(tmp_path):
         [sys.executable, "-m", "csmetrics", "generate", "--out", str(blocker / "book.xlsx")],
         capture_output=True, text=True, check=False,
     )
-    assert process.returncode == 1
+    assert process.returncode == 2
     lines = process.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("csmetrics: error:"), process.stderr
     assert "Traceback" not in process.stderr

@@ -49,7 +49,7 @@ def test_init_writes_a_starter_that_reads_back_as_the_defaults(tmp_path, monkeyp
 def test_starter_documents_every_key():
     text = starter_config()
     for key in TOP_LEVEL:
-        assert re.search(rf"^{key} = ", text, re.M), key
+        assert re.search(rf"^#? ?{key} = ", text, re.M), key
     for table, keys in TABLES.items():
         assert f"[{table}]" in text, table
         if table != "targets":  # every KPI id is listed, the defaults are set
@@ -163,6 +163,9 @@ BAD = [
     ('[targets]\nnsp = 40', "unknown key 'targets.nsp' (did you mean 'nps'?)"),
     ('benchmarks = "yes"', "expected true or false"),
     ('year = ', "not valid TOML"),
+    ("[sheets]\nvolume = \"Team's tickets\"", "must not contain an apostrophe"),
+    ('[sheets]\ntracker = "ticket volume"', "sheets.tracker = 'ticket volume': the volume sheet"),
+    ('year = 9990\nyears = 10\nstart_month = 2', "runs past December 9999"),
 ]
 
 
@@ -197,3 +200,35 @@ def test_jpeg_logo_and_size_reading(tmp_path):
     assert fit_scale(400, 100, 180, 54) == pytest.approx(0.45)
     config = write(tmp_path, 'logo = "b.jpg"\n')
     assert read_config(config).logo == str((tmp_path / "b.jpg").resolve())
+
+
+@pytest.mark.parametrize(("option", "value", "message"), [
+    ("--title", "x" * 61, "at most 60 characters"),
+    ("--company", "two\nlines", "must be one line"),
+])
+def test_command_line_text_is_checked_like_the_file(tmp_path, option, value, message):
+    out = tmp_path / "out.xlsx"
+    result = run("generate", "--out", str(out), option, value)
+    assert result.exit_code == 2 and message in result.stderr, result.stderr
+    assert not out.exists()
+
+
+def test_consistency_checks_colour_months_only_and_sheet_names_are_quoted(tmp_path):
+    """In a year, new customers (a sum) may exceed customers at the end (a stock)."""
+    from tests_support import conditional_ranges
+
+    out = tmp_path / "out.xlsx"
+    config = write(tmp_path, '[sheets]\ntracker = "Q1"\n')
+    assert run("generate", "--config", str(config), "--out", str(out), "--years", "2").exit_code == 0
+    ranges = conditional_ranges(out, "xl/worksheets/sheet2.xml")
+    book = load_workbook(out, read_only=True)
+    (sheet, area), = book.defined_names["inp_customers_new"].destinations
+    assert sheet == "Q1" and book.defined_names["inp_customers_new"].attr_text.startswith("'Q1'!")
+    volume = book[book.sheetnames[2]]
+    labels = [row[0].value for row in volume.iter_rows(min_col=1, max_col=1)]
+    book.close()
+    months = area.replace("$", "")
+    assert months in ranges  # the check covers the 24 months ...
+    row = months.split(":")[0].lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    assert not any(r.endswith(f":AF{row}") for r in ranges)  # ... not the rollups
+    assert "Total" in labels and "Year total" not in labels  # two years: not one year's total

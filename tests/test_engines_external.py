@@ -56,6 +56,9 @@ def _fixed_cases() -> list[Case]:
         Case("zeros", Config(), _zeros()),
         Case("half_year", Config(), random_data(random.Random(1), blank=0.0, zero=0.0, months=6)),
         Case("full", Config(), random_data(random.Random(2), blank=0.0, zero=0.0)),
+        Case("sheet_names", Config(sheet_names={"tracker": "Q1", "volume": "Tickets & chats",
+                                                "formulas": "Формулы"}, language="ru"),
+             random_data(random.Random(4), blank=0.1)),
         Case("three_years", Config(years=3, start_month=4),
              random_data(random.Random(3), Config(years=3, start_month=4), blank=0.15, months=30)),
     ]

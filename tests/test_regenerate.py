@@ -13,8 +13,10 @@ import pytest
 import xlsxwriter
 from click.testing import CliRunner
 from csmetrics.build import generate_workbook
+from csmetrics.catalog import Scales, calculators
 from csmetrics.cli import main
 from csmetrics.config import Config
+from csmetrics.data import WorkbookData
 from csmetrics.errors import UsageError
 from csmetrics.regenerate import FilledWorkbook, parse_number, read_filled
 from csmetrics.text import LANGUAGES
@@ -36,6 +38,26 @@ def entered(filled: FilledWorkbook) -> dict:
         "targets": filled.targets,
         "calculators": filled.calculators,
         "gross_margin": filled.gross_margin,
+    }
+
+
+def as_written(config: Config, data) -> dict:
+    """What the workbook was written with, in the shape of `entered`."""
+    from csmetrics.catalog import calculators
+    from csmetrics.periods import period_starts
+
+    config = resolve_config(config)
+    selection = config.selection
+    calcs = tuple(c for c in calculators(config.scales) if selection.calculator_included(c.id))
+    done = data.completed(config, calcs)
+    return {
+        "starts": period_starts(config.year, config.start_month, config.periods.count),
+        "inputs": {k: v for k, v in done.inputs.items() if k in selection.inputs},
+        "volume": list(done.volume.values()) if selection.volume else [],
+        "channels": list(done.channels.values()) if selection.volume else [],
+        "targets": {k: done.targets.get(k) for k in selection.kpis},
+        "calculators": done.calculators,
+        "gross_margin": done.gross_margin if "clv" in selection.kpis else None,
     }
 
 
@@ -66,8 +88,10 @@ def filled_workbook(tmp_path: Path, config: Config | None = None, seed: int = 1,
                     name: str = "filled.xlsx") -> Path:
     config = config or Config()
     path = tmp_path / name
-    make_workbook(path, config, random_data(random.Random(seed), config, blank=0.2, zero=0.05,
-                                            months=config.periods.count))
+    data = random_data(random.Random(seed), config, blank=0.2, zero=0.05,
+                       months=config.periods.count)
+    make_workbook(path, config, data)
+    assert entered(read_filled(path)) == as_written(config, data)  # the reader reads it all
     return path
 
 
@@ -79,6 +103,8 @@ BRANDS = st.fixed_dictionaries({
     "language": st.sampled_from(LANGUAGES),
     "currency": st.sampled_from(("USD", "EUR", "GBP", "CNY", "RUB", "ZAR")),
     "font": st.sampled_from(("Arial", "Calibri", "Noto Sans")),
+    "sheet_names": st.sampled_from(({}, {"tracker": "Q1", "volume": "Tickets & chats"},
+                                    {"volume": "Объём обращений", "formulas": "FY26"})),
 })
 
 
@@ -284,3 +310,63 @@ def test_regeneration_keeps_the_branding_it_is_not_told_to_change(tmp_path):
     assert (properties["csmetrics_currency"], properties["csmetrics_company"],
             properties["csmetrics_title"], properties["csmetrics_language"]) == (
         "EUR", "Acme", "Acme care", "ru")
+
+
+def test_changing_only_the_language_keeps_the_money_and_the_scales(tmp_path):
+    config = Config(language="ru", scales=Scales(7, 6, 7, 5))
+    source = filled_workbook(tmp_path, config)
+    out = tmp_path / "en.xlsx"
+    generate_workbook(out, source=source, overrides={"language": "en"})
+    after = read_filled(out)
+    assert after.properties["csmetrics_currency"] == "RUB"  # roubles stay roubles
+    assert after.scales == Scales(7, 6, 7, 5)
+    assert entered(after) == entered(read_filled(source))
+
+
+def test_a_new_survey_scale_does_not_reuse_old_answer_counts(tmp_path):
+    source = tmp_path / "five.xlsx"
+    make_workbook(source, Config())  # calculators hold the examples
+    out = tmp_path / "seven.xlsx"
+    seven = Scales(csat_points=7, csat_satisfied_from=6)
+    generate_workbook(out, source=source, overrides={"scales": seven})
+    csat = read_filled(out).calculators["csat"]
+    examples = {c.id: c for c in calculators(seven)}["csat"].inputs
+    assert csat == {item.id: item.example for item in examples}
+    typed = filled_workbook(tmp_path, Config(), seed=8, name="typed.xlsx")
+    message = refused(tmp_path, typed, scales=seven)
+    assert "calc_csat_score_5" in message and "survey scale changed" in message
+
+
+def test_new_metrics_get_the_configured_targets_and_the_workbook_keeps_its_own(tmp_path):
+    source = tmp_path / "nps.xlsx"
+    make_workbook(source, Config(metrics=("nps",)),
+                  WorkbookData(targets={"nps": 55}))
+    out = tmp_path / "all.xlsx"
+    config = tmp_path / "all.toml"
+    config.write_text('metrics = "all"\ngross_margin = 0.7\n')
+    generate_workbook(out, config_path=config, source=source)
+    after = read_filled(out)
+    assert after.targets["nps"] == 55  # typed by the team
+    assert after.targets["churn_rate"] == 0.02 and after.targets["fcr"] == 0.75  # configured
+    assert after.gross_margin == 0.7  # the old workbook had no CLV, so no margin of its own
+
+
+def test_in_place_regeneration_twice_keeps_two_backups(tmp_path):
+    source = filled_workbook(tmp_path)
+    generate_workbook(source, source=source)
+    generate_workbook(source, source=source)
+    assert len(list(tmp_path.glob("filled.backup-*.xlsx"))) == 2
+
+
+def test_a_name_whose_cells_were_deleted_is_reported(tmp_path):
+    source = filled_workbook(tmp_path)
+    with zipfile.ZipFile(source) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    parts["xl/workbook.xml"] = re.sub(rb'(<definedName name="inp_mrr">)[^<]*', rb"\1Tracker!#REF!",
+                                      parts["xl/workbook.xml"])
+    broken = tmp_path / "broken.xlsx"
+    with zipfile.ZipFile(broken, "w") as archive:
+        for name, content in parts.items():
+            archive.writestr(name, content)
+    with pytest.raises(UsageError, match="inp_mrr no longer refers to cells"):
+        read_filled(broken)
