@@ -80,7 +80,7 @@ def test_calculator_examples_as_displayed(calc_id, result, digits, shown):
 def test_rounding_is_half_away_from_zero_like_excel():
     assert round_half_away(2.5) == 3
     assert round_half_away(-2.5) == -3
-    assert round(2.5) == 2  # what Python would have done
+    assert round_half_away(0.5) == 1 and round_half_away(1.5) == 2  # not to even
     assert round_half_away(0.125, 2) == 0.13
 
 
@@ -356,9 +356,9 @@ def test_mistake_clv_is_not_ltv_minus_cac():
                       sm_spend=5_000)
     data.inputs["customers_new"] = [2] + [None] * 11
     data.inputs["customers_end"] = [100] + [None] * 11
-    clv, cac = january(data, "clv"), january(data, "cac")
-    assert clv == pytest.approx(100 / 0.02)
-    assert january(data, "ltv_cac") == pytest.approx(clv / cac)  # a ratio, not clv - cac
+    assert january(data, "clv") == pytest.approx(5_000)  # ARPU 100 / churn 2 %
+    assert january(data, "cac") == pytest.approx(2_500)  # 5,000 spend / 2 new customers
+    assert january(data, "ltv_cac") == pytest.approx(2.0)  # the ratio, not 5,000 - 2,500
 
 
 def test_mistake_fcr_over_tickets_received():
