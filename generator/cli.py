@@ -69,7 +69,7 @@ def main() -> None:
     """
 
 
-@main.command()
+@main.command(short_help="Write the workbook (defaults, configuration, a filled workbook's data).")
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path),
               default=DEFAULT_OUTPUT, show_default=True,
               help="Where to write the workbook (written atomically).")
