@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import random
 import re
-import zipfile
 from dataclasses import replace
 from pathlib import Path
 
@@ -25,6 +24,7 @@ from engines import recalc_gnumeric, recalc_ironcalc, recalc_libreoffice, requir
 from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import load_workbook
+from tests_support import rewrite_part
 from workbooks import make_workbook, random_data
 
 
@@ -197,18 +197,17 @@ def test_categories_match_case_insensitively_and_renames_are_refused(tmp_path):
 
 def set_text_cells(path: Path, sheet_part: str, texts: dict[str, str]) -> None:
     """Type text into cells, as a user of another application might (in the XML)."""
-    with zipfile.ZipFile(path) as archive:
-        parts = {name: archive.read(name) for name in archive.namelist()}
-    xml = parts[sheet_part].decode()
-    for ref, text in texts.items():
-        xml, count = re.subn(
-            rf'<c r="{ref}"( s="\d+")?/>',
-            rf'<c r="{ref}"\1 t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>', xml)
-        assert count == 1, ref
-    parts[sheet_part] = xml.encode()
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, content in parts.items():
-            archive.writestr(name, content)
+    def type_text(content: bytes) -> bytes:
+        xml = content.decode()
+        for ref, text in texts.items():
+            xml, count = re.subn(
+                rf'<c r="{ref}"( s="\d+")?/>',
+                rf'<c r="{ref}"\1 t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>',
+                xml)
+            assert count == 1, ref
+        return xml.encode()
+
+    rewrite_part(path, path, sheet_part, type_text)
 
 
 def test_numbers_typed_as_text(tmp_path):
@@ -252,14 +251,8 @@ def test_not_a_csmetrics_workbook(tmp_path):
 
 def test_newer_layout_damaged_and_missing_files(tmp_path):
     source = filled_workbook(tmp_path)
-    with zipfile.ZipFile(source) as archive:
-        parts = {name: archive.read(name) for name in archive.namelist()}
-    parts["docProps/custom.xml"] = parts["docProps/custom.xml"].replace(
-        b"<vt:i4>1</vt:i4>", b"<vt:i4>99</vt:i4>")
-    newer = tmp_path / "newer.xlsx"
-    with zipfile.ZipFile(newer, "w") as archive:
-        for name, content in parts.items():
-            archive.writestr(name, content)
+    newer = rewrite_part(source, tmp_path / "newer.xlsx", "docProps/custom.xml",
+                         lambda xml: xml.replace(b"<vt:i4>1</vt:i4>", b"<vt:i4>99</vt:i4>"))
     with pytest.raises(UsageError, match="newer csmetrics"):
         read_filled(newer)
     damaged = tmp_path / "damaged.xlsx"
@@ -360,13 +353,7 @@ def test_in_place_regeneration_twice_keeps_two_backups(tmp_path):
 
 def test_a_name_whose_cells_were_deleted_is_reported(tmp_path):
     source = filled_workbook(tmp_path)
-    with zipfile.ZipFile(source) as archive:
-        parts = {name: archive.read(name) for name in archive.namelist()}
-    parts["xl/workbook.xml"] = re.sub(rb'(<definedName name="inp_mrr">)[^<]*', rb"\1Tracker!#REF!",
-                                      parts["xl/workbook.xml"])
-    broken = tmp_path / "broken.xlsx"
-    with zipfile.ZipFile(broken, "w") as archive:
-        for name, content in parts.items():
-            archive.writestr(name, content)
+    broken = rewrite_part(source, tmp_path / "broken.xlsx", "xl/workbook.xml", lambda xml: re.sub(
+        rb'(<definedName name="inp_mrr">)[^<]*', rb"\1Tracker!#REF!", xml))
     with pytest.raises(UsageError, match="inp_mrr no longer refers to cells"):
         read_filled(broken)
