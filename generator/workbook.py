@@ -134,6 +134,7 @@ def build(workbook: xlsxwriter.Workbook, config: Config, data: WorkbookData) -> 
         sheet.write()
     for name, target in sorted(context.names.items()):
         workbook.define_name(name, "=" + target)
+    text.save()
     _write_properties(workbook, config, text)
     return context
 

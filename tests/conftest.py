@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import os
+import tempfile
 
 from hypothesis import HealthCheck, settings
+
+# The compiled-template and rendered-text caches of a test run live in a scratch
+# folder (also for the subprocesses tests start), never in the user's ~/.cache.
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="csmetrics-test-cache-")
 
 settings.register_profile(
     "default", max_examples=25, deadline=None,

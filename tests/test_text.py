@@ -89,3 +89,40 @@ def test_titles_show_the_company_and_title(tmp_path, language):
         start = [c.value for row in book.worksheets[0].iter_rows(max_row=2) for c in row]
         assert resolved.company in start
         book.close()
+
+
+def test_rendered_texts_are_remembered_and_follow_template_edits(tmp_path, monkeypatch):
+    """A second workbook with the same variables needs no jinja2; an edited
+    template or other variables are never served from the cache."""
+    import shutil
+
+    import csmetrics.text as text_module
+
+    copy = tmp_path / "templates"
+    shutil.copytree(text_module.templates_dir(), copy)
+    monkeypatch.setattr(text_module, "templates_dir", lambda: copy)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    first = Text("en", title="T", company="C")
+    assert first("kpi_nps") == "Net Promoter Score (NPS)"
+    assert first("quarter_label", n=3) == "Q3"
+    first.save()
+    second = Text("en", title="T", company="C")
+    assert second("kpi_nps") == "Net Promoter Score (NPS)"
+    assert second("quarter_label", n=3) == "Q3"
+    assert "_environment" not in second.__dict__  # served without jinja2
+    other = Text("en", title="Other", company="C")
+    assert other("tracker_title") == "Other – Tracker"
+    labels = copy / "en" / "labels.j2"
+    labels.write_text(labels.read_text().replace("Net Promoter Score (NPS)", "NPS (edited)"))
+    assert Text("en", title="T", company="C")("kpi_nps") == "NPS (edited)"
+
+
+def test_texts_work_without_a_writable_cache(tmp_path, monkeypatch):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+    text = Text("ru", title="T", company="C")
+    assert text("sheet_tracker")
+    text.save()  # nothing to save to, and no error
+    monkeypatch.setenv("CSMETRICS_NO_CACHE", "1")
+    assert Text("en")("sheet_tracker") == "Tracker"
