@@ -190,7 +190,6 @@ BENCHMARKS: tuple[Benchmark, ...] = (
 )
 BENCHMARK_BY_KPI = {item.kpi: item for item in BENCHMARKS}
 
-ASSUMPTIONS = {"gross_margin": 1.0}
 
 
 def kpi_inputs(kpi_id: str) -> set[str]:

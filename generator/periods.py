@@ -60,9 +60,6 @@ class Periods:
     def quarters_of(self, year: Column) -> tuple[Column, ...]:
         return tuple(q for q in self.quarters if q.year == year.year)
 
-    def blank_series(self) -> list[float | None]:
-        return [None] * self.count
-
 
 def period_starts(year: int, start_month: int, count: int = MONTHS_PER_YEAR) -> list[dt.date]:
     """First day of each month from ``start_month`` of ``year`` on."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .catalog import KPI_BY_ID, Better, Unit
+from .catalog import KPI_BY_ID, Better, Unit, kpi_label_key
 from .expr import render
 from .layout import BACK_LINK_ROW, TITLE_ROW, CalculatorBlock, FormulasLayout, cell
 from .reference import calculator as calculate
@@ -108,7 +108,7 @@ class FormulasSheet(SheetWriter):
         for offset, kpi in enumerate(kpis, start=1):
             r = header + offset
             definition, words = text(f"def_{kpi.id}"), text(f"words_{kpi.id}")
-            ws.write_string(r, 0, text(f"kpi_{kpi.id}"), styles.wrap)
+            ws.write_string(r, 0, text(kpi_label_key(kpi.id)), styles.wrap)
             ws.merge_range(r, 1, r, 2, "", styles.wrap)
             ws.write_string(r, 1, definition, styles.wrap)
             ws.write_string(r, 3, words, styles.wrap)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .catalog import INPUT_BY_ID
+from .catalog import INPUT_BY_ID, input_label_key
 from .layout import TITLE_ROW
 from .sheet_common import SheetWriter, lines_needed
 
@@ -92,7 +92,7 @@ class StartSheet(SheetWriter):
             ws.write_string(row, col, text(f"src_header_{desk}"), styles.header_left)
         for item in (INPUT_BY_ID[id] for id in self.config.selection.inputs):
             row += 1
-            ws.write_string(row, 0, text(f"inp_{item.id}"), styles.wrap)
+            ws.write_string(row, 0, text(input_label_key(item.id)), styles.wrap)
             lines = 2
             for col, desk in enumerate(HELPDESKS, start=1):
                 source = text(f"src_{item.id}_{desk}")

@@ -10,6 +10,9 @@ from .catalog import (
     Input,
     Rollup,
     Unit,
+    input_help_key,
+    input_label_key,
+    kpi_label_key,
 )
 from .expr import render, required_blank_test
 from .layout import BACK_LINK_ROW, TITLE_ROW, Row, TrackerLayout, cell, column_letter
@@ -119,7 +122,7 @@ class TrackerSheet(SheetWriter):
     def _write_input_row(self, row: Row) -> None:
         item = INPUT_BY_ID[row.key]
         ws, styles, layout = self.ws, self.styles, self.layout
-        ws.write_string(row.row, layout.LABEL_COL, self.text(f"inp_{item.id}"), styles.label)
+        ws.write_string(row.row, layout.LABEL_COL, self.text(input_label_key(item.id)), styles.label)
         ws.write_string(row.row, layout.UNIT_COL, self.unit_text(item.unit), styles.unit)
         results = self.context.tracker_result.inputs
         for column in self.periods.months:
@@ -133,8 +136,8 @@ class TrackerSheet(SheetWriter):
                 self.write_input(row.row, col, self.context.data.inputs[item.id][column.months[0]],
                                  item.unit)
         first, last = layout.col(self.periods.months[0]), layout.col(self.periods.months[-1])
-        rule = validation(self.text, item.unit, help_key=f"inp_{item.id}_help",
-                          title=self.text(f"inp_{item.id}"))
+        rule = validation(self.text, item.unit, help_key=input_help_key(item.id),
+                          title=self.text(input_label_key(item.id)))
         if item.from_volume:  # a formula row: only the message saying where to type
             rule = {"validate": "any", "input_title": rule["input_title"],
                     "input_message": rule["input_message"]}
@@ -160,7 +163,7 @@ class TrackerSheet(SheetWriter):
     def _write_kpi_row(self, row: Row) -> None:
         kpi = KPI_BY_ID[row.key]
         ws, styles, layout = self.ws, self.styles, self.layout
-        ws.write_string(row.row, layout.LABEL_COL, self.text(f"kpi_{kpi.id}"), styles.label)
+        ws.write_string(row.row, layout.LABEL_COL, self.text(kpi_label_key(kpi.id)), styles.label)
         ws.write_string(row.row, layout.UNIT_COL, self.unit_text(kpi.unit), styles.unit)
         results = self.context.tracker_result.kpis
         templates = {rollup: render(kpi.formula, _KpiScope(layout, rollup))
@@ -195,7 +198,7 @@ class TrackerSheet(SheetWriter):
         input_id, part = row.key.rsplit("_", 1)
         item = INPUT_BY_ID[input_id]
         ws, layout = self.ws, self.layout
-        label = self.text(f"inp_{input_id}")
+        label = self.text(input_label_key(input_id))
         ws.write_string(row.row, layout.LABEL_COL, self.text(f"helper_{part}", label=label),
                         self.styles.helper_label)
         value_row, weight_row = layout.input_row[input_id], layout.input_row[item.weight]

@@ -172,6 +172,3 @@ class Text:
             memo[memo_key] = self._render(key, variables)
             self._dirty = True
         return memo[memo_key]
-
-    def has(self, key: str) -> bool:
-        return key in self._blocks
