@@ -6,6 +6,7 @@ The embedded default is what ``csmetrics generate`` writes with no options.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from .catalog import Scales, Selection
 from .errors import UsageError
@@ -67,11 +68,11 @@ class Config:
     logo: str | None = None  # path of a PNG or JPEG shown in every sheet's header
     sheet_names: dict[str, str] = field(default_factory=dict)  # start/tracker/volume/formulas
 
-    @property
+    @cached_property  # derived once per configuration (replace() makes a new one)
     def selection(self) -> Selection:
         return Selection.of(self.metrics)
 
-    @property
+    @cached_property
     def periods(self) -> Periods:
         return Periods(self.years)
 
