@@ -43,7 +43,7 @@ class Better(StrEnum):
 GROUPS = ("surveys", "tickets", "customers")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False, eq=False)
 class Input:
     id: str
     group: str
@@ -53,7 +53,7 @@ class Input:
     from_volume: bool = False  # read from the Ticket Volume tab, never typed
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False, eq=False)
 class Kpi:
     id: str
     group: str
@@ -68,7 +68,7 @@ class Kpi:
         return self.id in PERIOD_DEPENDENT
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False, eq=False)
 class Check:
     """``small <= large`` must hold for consistent inputs (never silently fixed)."""
 
@@ -76,7 +76,7 @@ class Check:
     large: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False, eq=False)
 class Benchmark:
     """A published industry figure; its text keys are ``bench_<key>`` and
     ``bench_<key>_source``."""
@@ -261,7 +261,7 @@ class Selection:
 # --------------------------------------------------------------------------- calculators
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False, eq=False)
 class CalcInput:
     id: str
     unit: Unit
@@ -270,7 +270,7 @@ class CalcInput:
     label_vars: tuple[tuple[str, int], ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False, eq=False)
 class CalcResult:
     id: str  # "" for the main result
     formula: Expr
@@ -281,7 +281,7 @@ class CalcResult:
         return f"_{self.id}" if self.id else ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False, eq=False)
 class Calculator:
     id: str
     inputs: tuple[CalcInput, ...]

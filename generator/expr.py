@@ -50,12 +50,12 @@ class Expr:
         return BinOp("/", lift(other), self)
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class Num(Expr):
     value: float
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class Ref(Expr):
     """A value that must be present: blank here means a blank result."""
 
@@ -63,7 +63,7 @@ class Ref(Expr):
     id: str
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class Zero(Expr):
     """A value whose blank counts as zero (e.g. an unknown opening backlog)."""
 
@@ -71,7 +71,7 @@ class Zero(Expr):
     id: str
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class PerMonth(Expr):
     """A KPI used as a monthly figure: in a rollup column it is divided by the
     number of months in the span where that KPI is filled (CLV's churn)."""
@@ -80,7 +80,7 @@ class PerMonth(Expr):
     id: str
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class AnyOf(Expr):
     """Blank when every named value is blank, else ``body`` (which uses ``Zero``)."""
 
@@ -88,7 +88,7 @@ class AnyOf(Expr):
     body: Expr
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class BinOp(Expr):
     op: str
     left: Expr

@@ -35,7 +35,7 @@ def area(first_row: int, first_col: int, last_row: int, last_col: int, fixed: bo
     return f"{cell(first_row, first_col)}:{cell(last_row, last_col)}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False, eq=False)
 class Row:
     kind: str  # section, group, input, kpi, assumption, helper, blank
     key: str  # text key or id
@@ -198,7 +198,7 @@ class VolumeLayout:
         return f"{quote_sheet(self.sheet)}!{absolute(self.month_row(month), self.category_total_col)}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False, eq=False)
 class CalculatorBlock:
     calculator: Calculator
     title_row: int
