@@ -9,24 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
-import tempfile
 from dataclasses import replace
 from pathlib import Path
 
 from .config import Config, validate
 from .errors import UsageError
-
-
-def write_text_atomically(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def apply_overrides(config: Config, overrides: dict[str, object]) -> Config:
@@ -52,8 +39,7 @@ def generate_workbook(out: Path, config_path: Path | None = None, source: Path |
         from .config_file import read_config
 
         base = read_config(config_path, base)
-    config = base
-    config = validate(apply_overrides(config, overrides or {}))
+    config = validate(apply_overrides(base, overrides or {}))
     if source is not None:
         carried = carry_over(filled, config)
         losses = [*filled.problems, *carried.losses]

@@ -131,9 +131,9 @@ def init(path: Path, force: bool) -> None:
       csmetrics init branding/acme.toml
       csmetrics generate --config branding/acme.toml
     """
-    from .build import write_text_atomically
     from .config_file import starter_config
     from .errors import UsageError
+    from .files import write_text_atomically
 
     if path.exists() and not force:
         raise UsageError(f"{path} exists already; use --force to overwrite it")

@@ -12,6 +12,8 @@ from .catalog import Scales, Selection
 from .errors import UsageError
 from .periods import Periods
 
+MAX_COMPANY, MAX_TITLE = 100, 60  # characters; the file and the options share them
+
 # Starting targets a team is expected to replace with its own; industry benchmarks
 # are shown beside them, never used as the target.
 DEFAULT_TARGETS: dict[str, float] = {
@@ -103,12 +105,11 @@ def config_problems(config: Config) -> list[str]:
     elif config.year + (config.start_month - 1 + 12 * config.years - 1) // 12 > 9999:
         problems.append(f"year: {config.year} with {config.years} year(s) from month "
                         f"{config.start_month} runs past December 9999")
-    for key, limit in (("company", 100), ("title", 60)):
+    for key, limit in (("company", MAX_COMPANY), ("title", MAX_TITLE)):
         value = getattr(config, key)
         if value is not None and (len(value) > limit or "\n" in value or "\r" in value):
-            problems.append(f"{key}: {value[:40]!r}… must be one line of at most {limit} "
-                            "characters" if len(value) > 40 else
-                            f"{key}: {value!r} must be one line of at most {limit} characters")
+            shown = repr(value) if len(value) <= 40 else repr(value[:40]) + "…"
+            problems.append(f"{key}: {shown} must be one line of at most {limit} characters")
     if config.currency is not None and config.currency not in CURRENCIES:
         problems.append(f"currency: {config.currency!r} is not one of {', '.join(CURRENCIES)}")
     return problems

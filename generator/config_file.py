@@ -15,13 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from .catalog import KPI_BY_ID, KPIS, Scales
-from .config import CURRENCIES, Config, ConfigError, config_problems
+from .config import CURRENCIES, MAX_COMPANY, MAX_TITLE, Config, ConfigError, config_problems
 from .images import image_size
 from .text import LANGUAGES
 
 COLOUR = re.compile(r"#[0-9A-Fa-f]{6}")
 SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
-MAX_TITLE, MAX_COMPANY, MAX_NAME, MAX_SHEET = 60, 100, 60, 31
+MAX_NAME, MAX_SHEET = 60, 31
 SATISFIED_FROM = {5: 4, 7: 6, 10: 9}  # top-two-box on 5 and 7 points, 9-10 on 10
 EASY_FROM = {5: 4, 7: 5}  # "agree" side of the scale
 SHEET_KEYS = ("start", "tracker", "volume", "formulas")

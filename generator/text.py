@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -141,16 +140,13 @@ class Text:
         path = self._memo_path()
         if path is None:
             return
-        temporary = None
+        from .files import write_text_atomically
+
         try:
-            handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-            with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                json.dump(self._memo, stream, ensure_ascii=False)
-            os.replace(temporary, path)
+            write_text_atomically(path, json.dumps(self._memo, ensure_ascii=False))
             self._dirty = False
         except OSError:
-            if temporary:
-                Path(temporary).unlink(missing_ok=True)
+            pass  # a cache that cannot be written is no cache, not a failure
 
     # public -------------------------------------------------------------------
     def update(self, **variables: Any) -> None:

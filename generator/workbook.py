@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -18,6 +17,7 @@ import xlsxwriter
 from . import __version__, catalog, reference
 from .config import Config, ConfigError, validate
 from .data import WorkbookData
+from .files import atomic_output
 from .layout import FormulasLayout, TrackerLayout, VolumeLayout
 from .periods import period_starts
 from .styles import Styles
@@ -180,23 +180,13 @@ def _write_properties(workbook: xlsxwriter.Workbook, config: Config, text: Text)
                             f"ces {scales.ces_points} {scales.ces_easy_from}")
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 def write_workbook(path: str | os.PathLike[str], config: Config | None = None,
                    data: WorkbookData | None = None) -> Path:
     """Write the workbook to ``path`` atomically: a failure leaves no partial file."""
     config = validate(config or Config())
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
-                                         dir=target.parent)
-    os.close(handle)
-    try:
-        workbook = xlsxwriter.Workbook(temporary, {
+    with atomic_output(target) as temporary:
+        workbook = xlsxwriter.Workbook(str(temporary), {
             "strings_to_formulas": False,
             "strings_to_urls": False,
             "strings_to_numbers": False,
@@ -204,9 +194,4 @@ def write_workbook(path: str | os.PathLike[str], config: Config | None = None,
         })
         build(workbook, config, data or WorkbookData())
         workbook.close()
-        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes it private (0600)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
     return target

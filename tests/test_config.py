@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import os
 import re
 import zipfile
 from pathlib import Path
@@ -41,6 +42,9 @@ def test_init_writes_a_starter_that_reads_back_as_the_defaults(tmp_path, monkeyp
     assert result.exit_code == 0, result.output
     path = tmp_path / "csmetrics.toml"
     assert resolve_config(read_config(path)) == resolve_config(Config())
+    umask = os.umask(0)
+    os.umask(umask)
+    assert path.stat().st_mode & 0o777 == 0o666 & ~umask  # not a temporary file's 0600
     again = run("init")
     assert again.exit_code == 2 and "--force" in again.stderr
     assert run("init", "--force").exit_code == 0
