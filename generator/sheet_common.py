@@ -6,6 +6,7 @@ import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
 from .catalog import Unit
@@ -88,6 +89,12 @@ class SheetWriter:
             self.ws.write_blank(row, col, None, fmt)
         else:
             self.ws.write_number(row, col, value, fmt)
+
+    def write_band(self, row: int, last_col: int, label: str, fmt: Format) -> None:
+        """A heading whose fill runs across the table, columns 0 to ``last_col``."""
+        self.ws.write_string(row, 0, label, fmt)
+        for col in range(1, last_col + 1):
+            self.ws.write_blank(row, col, None, fmt)
 
     def write_link(self, row: int, col: int, sheet: str, target: str, label: str) -> None:
         self.ws.write_url(row, col, f"internal:{quote_sheet(sheet)}!{target}",

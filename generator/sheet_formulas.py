@@ -51,9 +51,7 @@ class FormulasSheet(SheetWriter):
         calc = block.calculator
         ws, styles, text, layout = self.ws, self.styles, self.text, self.layout
         prefix = f"calc_{calc.id}"
-        ws.write_string(block.title_row, 0, text(f"{prefix}_title"), styles.section)
-        for col in range(1, 4):
-            ws.write_blank(block.title_row, col, None, styles.section)
+        self.write_band(block.title_row, layout.NOTE_COL, text(f"{prefix}_title"), styles.section)
         self._text_row(block.definition_row, "formulas_definition", text(f"{prefix}_definition"))
         self._text_row(block.formula_row, "formulas_formula", text(f"{prefix}_formula"))
         self._text_row(block.better_row, "formulas_better", text(f"better_{calc.better.value}"))
@@ -96,9 +94,7 @@ class FormulasSheet(SheetWriter):
     def _write_kpi_table(self) -> None:
         ws, styles, text = self.ws, self.styles, self.text
         row = self.layout.kpi_table_row
-        ws.write_string(row, 0, text("formulas_kpi_title"), styles.section)
-        for col in range(1, 5):
-            ws.write_blank(row, col, None, styles.section)
+        self.write_band(row, max(WIDTHS), text("formulas_kpi_title"), styles.section)
         ws.write_string(row + 1, 0, text("formulas_kpi_intro"), styles.subtitle)
         header = row + 2
         for col, key in ((0, "header_metric"), (3, "formulas_formula"), (4, "formulas_better")):

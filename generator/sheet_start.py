@@ -37,9 +37,7 @@ class StartSheet(SheetWriter):
 
     def _write_steps(self, row: int) -> int:
         ws, text, styles = self.ws, self.text, self.styles
-        ws.write_string(row, 0, text("start_steps_title"), styles.section)
-        for col in range(1, len(WIDTHS)):
-            ws.write_blank(row, col, None, styles.section)
+        self.write_band(row, len(WIDTHS) - 1, text("start_steps_title"), styles.section)
         for step in range(1, 5):
             row += 1
             ws.merge_range(row, 0, row, len(WIDTHS) - 1, "", styles.wrap)
@@ -48,10 +46,8 @@ class StartSheet(SheetWriter):
         return row + 1
 
     def _write_links(self, row: int) -> int:
-        ws, text, styles, context = self.ws, self.text, self.styles, self.context
-        ws.write_string(row, 0, text("start_links_title"), styles.section)
-        for col in range(1, len(WIDTHS)):
-            ws.write_blank(row, col, None, styles.section)
+        text, styles, context = self.text, self.styles, self.context
+        self.write_band(row, len(WIDTHS) - 1, text("start_links_title"), styles.section)
         tracker, names = context.tracker, context.sheet_names
         links = [
             (names["tracker"], f"A{tracker.section_row['inputs'] + 1}", "link_tracker_inputs"),
@@ -80,9 +76,7 @@ class StartSheet(SheetWriter):
 
     def _write_sources(self, row: int) -> int:
         ws, text, styles = self.ws, self.text, self.styles
-        ws.write_string(row, 0, text("start_sources_title"), styles.section)
-        for col in range(1, len(WIDTHS)):
-            ws.write_blank(row, col, None, styles.section)
+        self.write_band(row, len(WIDTHS) - 1, text("start_sources_title"), styles.section)
         row += 1
         ws.merge_range(row, 0, row, len(WIDTHS) - 1, "", styles.note)
         ws.write_string(row, 0, text("start_sources_intro"), styles.note)

@@ -107,14 +107,10 @@ class TrackerSheet(SheetWriter):
 
     # rows ---------------------------------------------------------------
     def _write_section_row(self, row: Row) -> None:
-        self.ws.write_string(row.row, 0, self.text(row.key), self.styles.section)
-        for col in range(1, self.layout.last_col + 1):
-            self.ws.write_blank(row.row, col, None, self.styles.section)
+        self.write_band(row.row, self.layout.last_col, self.text(row.key), self.styles.section)
 
     def _write_group_row(self, row: Row) -> None:
-        self.ws.write_string(row.row, 0, self.text(row.key), self.styles.group)
-        for col in range(1, self.layout.last_col + 1):
-            self.ws.write_blank(row.row, col, None, self.styles.group)
+        self.write_band(row.row, self.layout.last_col, self.text(row.key), self.styles.group)
 
     def _write_blank_row(self, row: Row) -> None:
         return None
