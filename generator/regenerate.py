@@ -14,6 +14,7 @@ import re
 import warnings
 import zipfile
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -56,7 +57,7 @@ class FilledWorkbook:
         from dataclasses import replace
 
         properties = self.properties
-        defaults = self.language_defaults()
+        defaults = self.language_defaults
 
         def kept(value: Any, key: str) -> Any:
             """A value equal to the old language's default follows the new language."""
@@ -90,6 +91,7 @@ class FilledWorkbook:
         language = self.properties.get("csmetrics_language", "en")
         return language if language in LANGUAGES else "en"
 
+    @cached_property  # read once the properties are in; used by base_config and carry_over
     def language_defaults(self) -> dict[str, Any]:
         """Default company, title, categories and channels of the workbook's language."""
         from .workbook import resolve_config
@@ -354,7 +356,7 @@ def carry_over(filled: FilledWorkbook, config: Config) -> Carried:
             inputs[input_id] = place(series, f"inp_{input_id}")
         else:
             lose_all(series, f"inp_{input_id}", "metric left out")
-    old_defaults, new_defaults = filled.language_defaults(), resolve_config(
+    old_defaults, new_defaults = filled.language_defaults, resolve_config(
         Config(language=config.language))
     volume = _match_names(filled.volume, config.categories or (), "category", place, lose_all,
                           selection.volume,
