@@ -27,10 +27,11 @@ REGENERATE_TARGET = 1.0  # seconds, generate --from on five years of monthly dat
 # A workbook holding five fiscal years of monthly data, every input filled.
 FIVE_YEARS = """
 import random, sys
-from csmetrics.catalog import ENTERED_INPUTS
-from csmetrics.config import Config
-from csmetrics.data import WorkbookData
-from csmetrics.workbook import resolve_config, write_workbook
+from csmetrics.model.catalog import ENTERED_INPUTS
+from csmetrics.config.settings import Config
+from csmetrics.model.data import WorkbookData
+from csmetrics.config.resolve import resolve_config
+from csmetrics.xlsx.writer import write_workbook
 config = resolve_config(Config(years=5))
 rng = random.Random(5)
 months = config.periods.count

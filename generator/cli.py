@@ -1,4 +1,4 @@
-"""The command line: a thin click layer over ``csmetrics.workbook``.
+"""The command line: a thin click layer over ``generate``, ``config`` and ``render``.
 
 Heavy imports happen inside the commands, so ``csmetrics --help`` stays instant
 and ``generate`` loads only what it needs.
@@ -12,12 +12,9 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .config.choices import CURRENCY_CODES, LANGUAGES, MONTH_RANGE, YEAR_RANGE, YEARS_RANGE
 
 DEFAULT_OUTPUT = Path("output") / "customer-service-metrics.xlsx"
-# Kept here (not imported from the package) so that --help needs no heavy import;
-# tests/test_cli.py checks they match csmetrics.text.LANGUAGES and config.CURRENCIES.
-LANGUAGE_CHOICES = ("en", "zh-CN", "ru", "af")
-CURRENCY_CHOICES = ("USD", "EUR", "GBP", "CNY", "RUB", "ZAR")
 
 
 class CsmetricsGroup(click.Group):
@@ -80,17 +77,17 @@ def main() -> None:
 @click.option("--drop-data", is_flag=True,
               help="With --from: go ahead even when some values have no place in the new "
                    "workbook (they are listed).")
-@click.option("--year", type=click.IntRange(1900, 9990), default=None,
+@click.option("--year", type=click.IntRange(*YEAR_RANGE), default=None,
               help="Year of the first month tracked [default: 2026].")
-@click.option("--start-month", type=click.IntRange(1, 12), default=None,
+@click.option("--start-month", type=click.IntRange(*MONTH_RANGE), default=None,
               help="First month of the (fiscal) year, 1-12 [default: 1].")
-@click.option("--years", type=click.IntRange(1, 10), default=None,
+@click.option("--years", type=click.IntRange(*YEARS_RANGE), default=None,
               help="Fiscal years of months to track [default: 1].")
-@click.option("--lang", "language", type=click.Choice(LANGUAGE_CHOICES), default=None,
+@click.option("--lang", "language", type=click.Choice(LANGUAGES), default=None,
               help="Language of the workbook [default: en].")
 @click.option("--company", default=None, help="Company name shown on every sheet.")
 @click.option("--title", default=None, help="Workbook title.")
-@click.option("--currency", type=click.Choice(CURRENCY_CHOICES), default=None,
+@click.option("--currency", type=click.Choice(CURRENCY_CODES), default=None,
               help="Currency of money cells [default: USD].")
 def generate(out: Path, config_path: Path | None, source: Path | None, drop_data: bool,
              **overrides: object) -> None:
@@ -108,7 +105,7 @@ def generate(out: Path, config_path: Path | None, source: Path | None, drop_data
       csmetrics generate --from filled.xlsx --config csmetrics.toml --out filled.xlsx
           re-brands a filled workbook in place (a backup is kept beside it)
     """
-    from .build import generate_workbook
+    from .generate import generate_workbook
 
     path, report = generate_workbook(out, config_path=config_path, source=source,
                                      drop_data=drop_data, overrides=overrides)
@@ -131,7 +128,7 @@ def init(path: Path, force: bool) -> None:
       csmetrics init branding/acme.toml
       csmetrics generate --config branding/acme.toml
     """
-    from .config_file import starter_config
+    from .config.file import starter_config
     from .errors import UsageError
     from .files import write_text_atomically
 
@@ -159,7 +156,7 @@ def preview(workbook: Path, out_dir: Path, fmt: str, dpi: int) -> None:
           writes preview/customer-service-metrics-01.png, -02.png ...
       csmetrics preview team.xlsx --format pdf --out printouts
     """
-    from .preview import render_preview
+    from .render.preview import render_preview
 
     for path in render_preview(workbook, out_dir, fmt, dpi=dpi):
         click.echo(f"Wrote {path}")

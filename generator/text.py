@@ -20,8 +20,6 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import jinja2
 
-LANGUAGES = ("en", "zh-CN", "ru", "af")
-
 
 def templates_dir() -> Path:
     """The installed package's templates, or the source checkout's (editable install)."""

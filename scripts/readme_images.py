@@ -2,7 +2,7 @@
 """Regenerate the README images: docs/images/tracker.png, ticket-volume.png, formulas.png.
 
 Builds a workbook filled with a realistic year of a mid-size SaaS support team
-(`example_data`), prints it through `csmetrics.preview.render_preview` (headless
+(`example_data`), prints it through `csmetrics.render.preview.render_preview` (headless
 LibreOffice, values recalculated), and keeps the first page of the Tracker,
 Ticket Volume and Formulas & Definitions sheets, cropped to what is printed on
 them and sized to stay small (about 150 KB at most). Needs LibreOffice and
@@ -26,10 +26,11 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from csmetrics.config import Config
-from csmetrics.data import WorkbookData
-from csmetrics.preview import render_preview
-from csmetrics.workbook import resolve_config, text_for, write_workbook
+from csmetrics.config.resolve import resolve_config, text_for
+from csmetrics.config.settings import Config
+from csmetrics.model.data import WorkbookData
+from csmetrics.render.preview import render_preview
+from csmetrics.xlsx.writer import write_workbook
 
 ROOT = Path(__file__).resolve().parent.parent
 COMPANY = "Brightdesk Software"  # fictional
@@ -323,7 +324,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def branded_variant(filled: Path, work: Path, out: Path) -> int:
     """The same data regenerated in Russian under another brand: its KPI page."""
-    from csmetrics.build import generate_workbook
+    from csmetrics.generate import generate_workbook
 
     target = work / "branded-ru.xlsx"
     generate_workbook(target, source=filled, overrides=dict(BRANDED))

@@ -38,7 +38,7 @@ from typing import Protocol
 
 import ironcalc
 import pytest
-from csmetrics.preview import PROFILE_SETTINGS, XLSX_FILTER
+from csmetrics.render.libreoffice import PROFILE_SETTINGS, XLSX_FILTER
 from openpyxl import load_workbook
 from openpyxl.utils.cell import coordinate_to_tuple, get_column_letter
 from openpyxl.utils.datetime import to_excel

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from csmetrics import workbook
 from csmetrics.cli import main
+from csmetrics.xlsx import writer
 from openpyxl import load_workbook
 
 README = Path(__file__).resolve().parent.parent / "README.md"
@@ -126,7 +126,7 @@ def test_failure_leaves_no_partial_file_and_keeps_the_old_one(tmp_path, monkeypa
     def explode(*args, **kwargs):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(workbook, "build", explode)
+    monkeypatch.setattr(writer, "build", explode)
     result = run("generate", "--out", str(out))
     assert result.exit_code == 1
     assert "csmetrics: error: disk on fire" in result.stderr
@@ -140,7 +140,7 @@ def test_version():
 
 
 def test_readme_example_configuration_is_valid(tmp_path):
-    from csmetrics.config_file import read_config
+    from csmetrics.config.file import read_config
 
     block = re.search(r"```toml\n(.*?)```", README.read_text(), flags=re.S)
     assert block, "README has no example configuration"

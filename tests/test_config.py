@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from csmetrics.cli import CURRENCY_CHOICES, LANGUAGE_CHOICES, main
-from csmetrics.config import CURRENCIES, Config
-from csmetrics.config_file import TABLES, TOP_LEVEL, read_config, starter_config
-from csmetrics.text import LANGUAGES
-from csmetrics.workbook import resolve_config
+from csmetrics.cli import main
+from csmetrics.config.choices import LANGUAGES, YEAR_RANGE, YEARS_RANGE
+from csmetrics.config.file import TABLES, TOP_LEVEL, read_config, starter_config
+from csmetrics.config.resolve import resolve_config
+from csmetrics.config.settings import CURRENCIES, Config, ConfigError, validate
 from openpyxl import load_workbook
 
 # A 2x1 PNG and a 1x1 JPEG, small enough to keep inline.
@@ -62,8 +62,22 @@ def test_starter_documents_every_key():
 
 
 def test_cli_choices_match_the_package():
-    assert LANGUAGE_CHOICES == LANGUAGES
-    assert set(CURRENCY_CHOICES) == set(CURRENCIES)
+    options = {param.name: param.type for param in main.commands["generate"].params}
+    assert tuple(options["language"].choices) == LANGUAGES
+    assert tuple(options["currency"].choices) == tuple(CURRENCIES)
+    assert (options["year"].min, options["year"].max) == YEAR_RANGE
+    assert (options["years"].min, options["years"].max) == YEARS_RANGE
+    assert (TOP_LEVEL["year"](YEAR_RANGE[1] + 1), TOP_LEVEL["year"](YEAR_RANGE[1])) == (
+        f"must be from {YEAR_RANGE[0]} to {YEAR_RANGE[1]}", None)
+
+
+def test_validate_checks_years_and_metrics_too():
+    with pytest.raises(ConfigError, match="years: 0 is not between 1 and 10"):
+        validate(Config(years=0))
+    with pytest.raises(ConfigError, match="metrics: 'cast'"):
+        validate(Config(metrics=("nps", "cast")))
+    with pytest.raises(ConfigError, match="year: 9991 is not between 1900 and 9990"):
+        validate(Config(year=9991))
 
 
 def sheet_xml(path: Path, part: str) -> str:

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from csmetrics.catalog import ENTERED_INPUTS
-from csmetrics.config import Config
-from csmetrics.data import WorkbookData
-from csmetrics.workbook import resolve_config
+from csmetrics.config.resolve import resolve_config
+from csmetrics.config.settings import Config
+from csmetrics.model.catalog import ENTERED_INPUTS
+from csmetrics.model.data import WorkbookData
 from engines import (
     iter_formula_errors,
     read_values,

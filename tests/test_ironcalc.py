@@ -5,9 +5,9 @@ from __future__ import annotations
 import random
 
 import pytest
-from csmetrics.catalog import KPIS
-from csmetrics.config import Config
-from csmetrics.data import WorkbookData
+from csmetrics.config.settings import Config
+from csmetrics.model.catalog import KPIS
+from csmetrics.model.data import WorkbookData
 from engines import iter_formula_errors, recalc_ironcalc
 from hypothesis import given
 from hypothesis import strategies as st

@@ -10,8 +10,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from csmetrics.config import Config
-from csmetrics.text import LANGUAGES
+from csmetrics.config.choices import LANGUAGES
+from csmetrics.config.settings import Config
 from engines import recalc_ironcalc
 from openpyxl import load_workbook
 from workbooks import compare, expected_values, make_workbook, random_data
@@ -128,7 +128,7 @@ def test_chinese_workbook_renders_its_labels_to_pdf(tmp_path):
     import shutil
     import subprocess
 
-    from csmetrics.preview import render_preview
+    from csmetrics.render.preview import render_preview
     from engines import require_engine
 
     require_engine("libreoffice")

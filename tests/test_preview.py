@@ -26,10 +26,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from csmetrics import preview
 from csmetrics.errors import CsmetricsError, UsageError
-from csmetrics.sheet_common import SheetWriter
-from csmetrics.workbook import Context
+from csmetrics.render import libreoffice, preview
+from csmetrics.xlsx.sheets.base import Context, SheetWriter
 from engines import require_engine
 from workbooks import make_workbook, random_data
 
@@ -380,13 +379,13 @@ def workbook(default: Rendered) -> Path:
 def test_pdf_preview_leaves_no_process_profile_or_temporary_file(
         workbook: Path, tmp_path: Path, isolated_tmp: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     profiles: list[Path] = []
-    command = preview.soffice_command
+    command = libreoffice.soffice_command
 
     def spy(soffice: str, profile: Path, *args: Path) -> list[str]:
         profiles.append(profile)
         return command(soffice, profile, *args)
 
-    monkeypatch.setattr(preview, "soffice_command", spy)
+    monkeypatch.setattr(libreoffice, "soffice_command", spy)
     written = preview.render_preview(workbook, tmp_path / "out", "pdf")
     assert written == [tmp_path / "out" / "default.pdf"]
     assert [p.name for p in (tmp_path / "out").iterdir()] == ["default.pdf"]
@@ -396,7 +395,7 @@ def test_pdf_preview_leaves_no_process_profile_or_temporary_file(
         assert wait_until_gone(str(isolated_tmp), 2) == []
     (profile,) = profiles
     assert not profile.exists()
-    assert [s for s in preview.ipc_sockets(profile) if s.exists()] == [], "socket left in /tmp"
+    assert [s for s in libreoffice.ipc_sockets(profile) if s.exists()] == [], "socket left in /tmp"
 
 
 @engines
@@ -404,8 +403,8 @@ def test_timeout_kills_libreoffice_and_cleans_up(
         workbook: Path, tmp_path: Path, isolated_tmp: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     require_tools()
     profiles: list[Path] = []
-    command = preview.soffice_command
-    monkeypatch.setattr(preview, "soffice_command",
+    command = libreoffice.soffice_command
+    monkeypatch.setattr(libreoffice, "soffice_command",
                         lambda soffice, profile, *args: profiles.append(profile)
                         or command(soffice, profile, *args))
     with pytest.raises(CsmetricsError, match=r"did not finish .* within 0\.7 s") as caught:
@@ -417,7 +416,7 @@ def test_timeout_kills_libreoffice_and_cleans_up(
     if sys.platform.startswith("linux"):
         assert wait_until_gone(str(isolated_tmp), 2) == [], "LibreOffice still running"
     (profile,) = profiles
-    assert [s for s in preview.ipc_sockets(profile) if s.exists()] == [], "socket left in /tmp"
+    assert [s for s in libreoffice.ipc_sockets(profile) if s.exists()] == [], "socket left in /tmp"
 
 
 @engines
@@ -426,7 +425,7 @@ def test_ctrl_c_kills_libreoffice_and_cleans_up(workbook: Path, tmp_path: Path) 
     require_tools()
     private = tmp_path / "tmp"
     private.mkdir()
-    code = ("import sys; from pathlib import Path; from csmetrics.preview import render_preview; "
+    code = ("import sys; from pathlib import Path; from csmetrics.render.preview import render_preview; "
             "render_preview(Path(sys.argv[1]), Path(sys.argv[2]))")
     child = subprocess.Popen([sys.executable, "-c", code, str(workbook), str(tmp_path / "out")],
                              env={**os.environ, "TMPDIR": str(private)},
@@ -568,9 +567,9 @@ def test_page_names_have_a_fixed_width() -> None:
 
 
 def test_the_profile_recalculates_on_load_and_lives_in_its_own_folder(tmp_path: Path) -> None:
-    assert 'oor:name="OOXMLRecalcMode"' in preview.PROFILE_SETTINGS
-    assert "<value>0</value>" in preview.PROFILE_SETTINGS
-    cmd = preview.soffice_command("soffice", tmp_path / "profile", tmp_path / "a b.xlsx",
+    assert 'oor:name="OOXMLRecalcMode"' in libreoffice.PROFILE_SETTINGS
+    assert "<value>0</value>" in libreoffice.PROFILE_SETTINGS
+    cmd = libreoffice.soffice_command("soffice", tmp_path / "profile", tmp_path / "a b.xlsx",
                                   tmp_path / "pdf")
     assert cmd[1] == f"-env:UserInstallation={(tmp_path / 'profile').resolve().as_uri()}"
     assert {"--headless", "--norestore", "--convert-to"} <= set(cmd)
@@ -582,5 +581,5 @@ def test_the_ipc_socket_name_follows_libreoffice() -> None:
     printed without zero padding; checked against a name it really made."""
     if not hasattr(os, "getuid"):
         pytest.skip("POSIX only")
-    (socket,) = {p.name for p in preview.ipc_sockets(Path("/tmp/pv/exp/prof"))}
+    (socket,) = {p.name for p in libreoffice.ipc_sockets(Path("/tmp/pv/exp/prof"))}
     assert socket == f"OSL_PIPE_{os.getuid()}_SingleOfficeIPC_b4e44bb925540a43e8af424935c53f"

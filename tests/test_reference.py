@@ -4,16 +4,12 @@ mistake of shared/spec/metrics.md."""
 from __future__ import annotations
 
 import pytest
-from csmetrics.catalog import CHECKS, INPUTS, KPI_BY_ID, KPIS, Rollup, Scales, calculators, kpi_inputs
-from csmetrics.data import WorkbookData
-from csmetrics.expr import references
-from csmetrics.reference import (
-    calculator,
-    inconsistencies,
-    rollup,
-    round_half_away,
-    tracker,
-)
+from csmetrics.model.calculators import calculators
+from csmetrics.model.catalog import CHECKS, INPUTS, KPI_BY_ID, KPIS, Rollup, kpi_inputs
+from csmetrics.model.data import WorkbookData
+from csmetrics.model.expr import references
+from csmetrics.model.reference import calculator, inconsistencies, rollup, round_half_away, tracker
+from csmetrics.model.scales import Scales
 
 CALCULATORS = {calc.id: calc for calc in calculators()}
 

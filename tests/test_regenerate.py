@@ -11,15 +11,16 @@ from pathlib import Path
 import pytest
 import xlsxwriter
 from click.testing import CliRunner
-from csmetrics.build import generate_workbook
-from csmetrics.catalog import Scales, calculators
 from csmetrics.cli import main
-from csmetrics.config import Config
-from csmetrics.data import WorkbookData
+from csmetrics.config.choices import LANGUAGES
+from csmetrics.config.resolve import resolve_config
+from csmetrics.config.settings import Config
 from csmetrics.errors import UsageError
-from csmetrics.regenerate import FilledWorkbook, parse_number, read_filled
-from csmetrics.text import LANGUAGES
-from csmetrics.workbook import resolve_config
+from csmetrics.generate import generate_workbook
+from csmetrics.model.calculators import calculators
+from csmetrics.model.data import WorkbookData
+from csmetrics.model.scales import Scales
+from csmetrics.xlsx.reader import FilledWorkbook, parse_number, read_filled
 from engines import recalc_gnumeric, recalc_ironcalc, recalc_libreoffice, require_engine
 from hypothesis import given
 from hypothesis import strategies as st
@@ -43,8 +44,8 @@ def entered(filled: FilledWorkbook) -> dict:
 
 def as_written(config: Config, data) -> dict:
     """What the workbook was written with, in the shape of `entered`."""
-    from csmetrics.catalog import calculators
-    from csmetrics.periods import period_starts
+    from csmetrics.model.calculators import calculators
+    from csmetrics.model.periods import period_starts
 
     config = resolve_config(config)
     selection = config.selection

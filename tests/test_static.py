@@ -19,11 +19,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from csmetrics import catalog
-from csmetrics.catalog import ENTERED_INPUTS, INPUT_BY_ID, KPIS, Unit
-from csmetrics.config import Config
-from csmetrics.layout import FormulasLayout
-from csmetrics.workbook import Context
+from csmetrics.config.settings import Config
+from csmetrics.model.calculators import calculators
+from csmetrics.model.catalog import ENTERED_INPUTS, INPUT_BY_ID, INPUTS, KPIS, Unit
+from csmetrics.xlsx import contract
+from csmetrics.xlsx.layout import FormulasLayout
+from csmetrics.xlsx.sheets.base import Context
 from openpyxl.utils.cell import get_column_letter, range_boundaries
 from openpyxl.utils.datetime import from_excel
 from workbooks import Expected, expected_values, make_workbook, random_data
@@ -492,16 +493,9 @@ def test_no_macros_or_external_links(book: Generated) -> None:
 
 
 def contract_names(context: Context) -> set[str]:
-    """Every defined name workbook.md promises for this configuration."""
-    names = {"period_start", "assumption_gross_margin",
-             "vol_categories", "vol_counts", "vol_total", "chan_names", "chan_counts", "chan_total"}
-    names |= {f"inp_{item.id}" for item in ENTERED_INPUTS}
-    names |= {f"{prefix}_{kpi.id}" for kpi in KPIS for prefix in ("kpi", "qtr", "year", "target")}
-    for calc in catalog.calculators(context.config.scales):
-        names |= {f"calc_{calc.id}_{item.id}" for item in calc.inputs}
-        names |= {f"calc_{calc.id}_{result.id}" if result.id else f"calc_{calc.id}"
-                  for result in calc.results}
-    return names
+    """Every defined name workbook.md promises for this configuration (the books
+    here include every metric)."""
+    return contract.defined_names(INPUTS, KPIS, calculators(context.config.scales), volume=True)
 
 
 def name_area(book: Generated, name: str) -> Area:
@@ -683,11 +677,12 @@ def test_calculator_names(book: Generated) -> None:
             kind = "a formula" if formula else "an input"
             problems.append(f"{name} -> {sheet.name}!{ref} should be {kind}")
 
-    for calc in catalog.calculators(book.context.config.scales):
+    for calc in calculators(book.context.config.scales):
         for item in calc.inputs:
-            check(f"calc_{calc.id}_{item.id}", text(item.label_key, **dict(item.label_vars)), False)
+            check(contract.calculator_input_name(calc.id, item.id),
+                  text(item.label_key, **dict(item.label_vars)), False)
         for result in calc.results:
-            check(f"calc_{calc.id}{result.name_suffix}",
+            check(contract.calculator_result_name(calc.id, result.id),
                   text(f"calc_{calc.id}_out_{result.id or 'main'}"), True)
     assert_none(problems, "calc_* names wrong")
 

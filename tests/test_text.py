@@ -6,11 +6,12 @@ import re
 
 import pytest
 import xlsxwriter
-from csmetrics.catalog import Scales
-from csmetrics.config import Config
-from csmetrics.data import WorkbookData
-from csmetrics.text import LANGUAGES, Text, templates_dir
-from csmetrics.workbook import build
+from csmetrics.config.choices import LANGUAGES
+from csmetrics.config.settings import Config
+from csmetrics.model.data import WorkbookData
+from csmetrics.model.scales import Scales
+from csmetrics.text import Text, templates_dir
+from csmetrics.xlsx.writer import build
 
 SCALES = [Scales(), Scales(csat_points=7, csat_satisfied_from=6, ces_points=7, ces_easy_from=5),
           Scales(csat_points=10, csat_satisfied_from=9)]
@@ -71,7 +72,7 @@ def test_sheet_titles_are_valid_in_excel(language):
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_titles_show_the_company_and_title(tmp_path, language):
     """Default and configured company and title reach every sheet's header."""
-    from csmetrics.workbook import resolve_config
+    from csmetrics.config.resolve import resolve_config
     from openpyxl import load_workbook
 
     for config in (Config(language=language), Config(language=language, company="ACME Ltd",

@@ -7,12 +7,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import xlsxwriter
-from csmetrics.catalog import ENTERED_INPUTS, INPUT_BY_ID, KPIS, Unit
-from csmetrics.config import Config
-from csmetrics.data import WorkbookData
-from csmetrics.layout import FormulasLayout, cell
-from csmetrics.reference import calculator
-from csmetrics.workbook import Context, build, resolve_config
+from csmetrics.config.resolve import resolve_config
+from csmetrics.config.settings import Config
+from csmetrics.model.catalog import ENTERED_INPUTS, INPUT_BY_ID, KPIS, Unit
+from csmetrics.model.data import WorkbookData
+from csmetrics.model.reference import calculator
+from csmetrics.xlsx.layout import FormulasLayout, cell
+from csmetrics.xlsx.sheets.base import Context
+from csmetrics.xlsx.writer import build
 
 Expected = dict[tuple[str, str], float | None]
 
@@ -104,7 +106,7 @@ def random_data(rng: random.Random, config: Config | None = None, blank: float =
 
     calculators = None
     if rng.random() < 0.7:
-        from csmetrics.catalog import calculators as all_calculators
+        from csmetrics.model.calculators import calculators as all_calculators
 
         calculators = {
             calc.id: {item.id: random_value(rng, item.unit, blank / 2, zero) if

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from .catalog import INPUT_BY_ID, input_label_key
-from .layout import TITLE_ROW
-from .sheet_common import SheetWriter, lines_needed
+from ...model.catalog import INPUT_BY_ID
+from ...model.text_keys import input_label_key
+from ..layout import TITLE_ROW
+from .base import SheetWriter, lines_needed
 
 HELPDESKS = ("zendesk", "freshdesk", "helpscout", "intercom")
 WIDTHS = (34, 40, 40, 40, 40)

@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-from .catalog import (
-    BENCHMARK_BY_KPI,
-    INPUT_BY_ID,
-    KPI_BY_ID,
-    Better,
-    Input,
-    Rollup,
-    Unit,
-    input_help_key,
-    input_label_key,
-    kpi_label_key,
-)
-from .expr import render, required_blank_test
-from .layout import BACK_LINK_ROW, TITLE_ROW, Row, TrackerLayout, cell, column_letter
-from .periods import Column, Periods
-from .sheet_common import SheetWriter, lines_needed, validation
+from ...model.catalog import BENCHMARK_BY_KPI, INPUT_BY_ID, KPI_BY_ID, Better, Input, Rollup, Unit
+from ...model.expr import render, required_blank_test
+from ...model.periods import Column, Periods
+from ...model.text_keys import input_help_key, input_label_key, kpi_label_key
+from .. import contract
+from ..layout import BACK_LINK_ROW, TITLE_ROW, Row, TrackerLayout, cell, column_letter
+from .base import SheetWriter, lines_needed, validation
 
 LABEL_WIDTH, UNIT_WIDTH, PERIOD_WIDTH, TARGET_WIDTH, BENCHMARK_WIDTH = 34, 7, 10.5, 9, 30
 
@@ -153,7 +144,7 @@ class TrackerSheet(SheetWriter):
         ws.data_validation(row.row, layout.FIRST_PERIOD_COL, row.row, layout.FIRST_PERIOD_COL,
                            validation(self.text, Unit.PERCENT, help_key=f"assumption_{row.key}_help",
                                       title=self.text(f"assumption_{row.key}")))
-        self.context.define(f"assumption_{row.key}",
+        self.context.define(contract.assumption_name(row.key),
                             layout.ref(row.row, layout.FIRST_PERIOD_COL))
 
     def _write_kpi_row(self, row: Row) -> None:
@@ -274,17 +265,18 @@ class TrackerSheet(SheetWriter):
     def _define_names(self) -> None:
         layout, define = self.layout, self.context.define
         header = layout.HEADER_ROW
-        define("period_start", layout.months_ref(header))
+        define(contract.PERIOD_START, layout.months_ref(header))
         for input_id, row in layout.input_row.items():
             if not INPUT_BY_ID[input_id].from_volume:
-                define(f"inp_{input_id}", layout.months_ref(row))
+                define(contract.input_name(input_id), layout.months_ref(row))
+        quarters, years = self.periods.quarters, self.periods.year_columns
         for kpi_id, row in layout.kpi_row.items():
-            define(f"kpi_{kpi_id}", layout.months_ref(row))
-            quarters, years = self.periods.quarters, self.periods.year_columns
-            define(f"qtr_{kpi_id}", layout.ref(row, layout.col(quarters[0]),
-                                                layout.col(quarters[-1])))
-            define(f"year_{kpi_id}", layout.ref(row, layout.col(years[0]), layout.col(years[-1])))
-            define(f"target_{kpi_id}", layout.ref(row, layout.target_col))
+            define(contract.kpi_name(kpi_id), layout.months_ref(row))
+            define(contract.quarter_name(kpi_id),
+                   layout.ref(row, layout.col(quarters[0]), layout.col(quarters[-1])))
+            define(contract.year_name(kpi_id),
+                   layout.ref(row, layout.col(years[0]), layout.col(years[-1])))
+            define(contract.target_name(kpi_id), layout.ref(row, layout.target_col))
 
     def _set_up_page(self) -> None:
         ws, layout = self.ws, self.layout

@@ -4,10 +4,13 @@ reads it back from a filled workbook."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Protocol
 
-from .catalog import ENTERED_INPUTS, Calculator
-from .config import Config
+from .calculators import Calculator
+from .catalog import ENTERED_INPUTS
+from .periods import Periods
 
 Value = float | None
 Series = list[Value]
@@ -18,6 +21,21 @@ def fit(series: Series | None, count: int) -> Series:
     regeneration checks for data that would be lost before it gets here)."""
     values = list(series or [])
     return values + [None] * (count - len(values))
+
+
+class Defaults(Protocol):
+    """What a configuration gives data that leaves cells open (``config.Config``)."""
+
+    @property
+    def targets(self) -> Mapping[str, float]: ...
+    @property
+    def gross_margin(self) -> float: ...
+    @property
+    def categories(self) -> tuple[str, ...] | None: ...
+    @property
+    def channels(self) -> tuple[str, ...] | None: ...
+    @property
+    def periods(self) -> Periods: ...
 
 
 @dataclass
@@ -34,7 +52,7 @@ class WorkbookData:
     def input_series(self, input_id: str, count: int) -> Series:
         return fit(self.inputs.get(input_id), count)
 
-    def completed(self, config: Config, calculators: tuple[Calculator, ...]) -> WorkbookData:
+    def completed(self, config: Defaults, calculators: tuple[Calculator, ...]) -> WorkbookData:
         """A copy with every cell defined: defaults from the configuration and the
         calculator examples where nothing was given."""
         targets = dict(config.targets) if self.targets is None else dict(self.targets)

@@ -14,17 +14,26 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from .catalog import KPI_BY_ID, KPIS, Scales
-from .config import CURRENCIES, MAX_COMPANY, MAX_TITLE, Config, ConfigError, config_problems
-from .images import image_size
-from .text import LANGUAGES
+from ..images import image_size
+from ..model.catalog import KPI_BY_ID, KPIS
+from ..model.scales import EASY_FROM, SATISFIED_FROM, Scales
+from ..text import templates_dir
+from .choices import (
+    LANGUAGES,
+    MAX_COMPANY,
+    MAX_NAME,
+    MAX_SHEET,
+    MAX_TITLE,
+    MONTH_RANGE,
+    SHEET_KEYS,
+    YEAR_RANGE,
+    YEARS_RANGE,
+)
+from .resolve import language_defaults
+from .settings import CURRENCIES, Config, ConfigError
 
 COLOUR = re.compile(r"#[0-9A-Fa-f]{6}")
 SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
-MAX_NAME, MAX_SHEET = 60, 31
-SATISFIED_FROM = {5: 4, 7: 6, 10: 9}  # top-two-box on 5 and 7 points, 9-10 on 10
-EASY_FROM = {5: 4, 7: 5}  # "agree" side of the scale
-SHEET_KEYS = ("start", "tracker", "volume", "formulas")
 
 Check = Callable[[Any], str | None]  # returns a problem, or None when the value is fine
 
@@ -130,9 +139,9 @@ TOP_LEVEL: dict[str, Check] = {
     "logo": _text(4096, empty_ok=True),
     "font": _text(60, empty_ok=True),
     "currency": _choice(("", *CURRENCIES)),
-    "year": _integer(1900, 9990),
-    "start_month": _integer(1, 12),
-    "years": _integer(1, 10),
+    "year": _integer(*YEAR_RANGE),
+    "start_month": _integer(*MONTH_RANGE),
+    "years": _integer(*YEARS_RANGE),
     "author": _text(255, empty_ok=True),
     "benchmarks": _boolean,
     "gross_margin": _number(0, 1),
@@ -165,9 +174,8 @@ def read_config(path: Path, base: Config | None = None) -> Config:
         raise ConfigError(f"{path}: not valid TOML: {error}") from None
     problems: list[str] = []
     values = _checked(raw, path, problems)
-    if not problems:
+    if not problems:  # each key is fine: what they say together is resolve()'s to check
         config = _apply(values, base or Config(), path.parent, problems)
-        problems += config_problems(config)
     if problems:
         raise ConfigError("\n".join(f"{path}: {p}" for p in problems))
     return config
@@ -226,10 +234,6 @@ def _apply(values: dict[str, Any], base: Config, folder: Path, problems: list[st
     sheets = {k.split(".", 1)[1]: v.strip() for k, v in values.items() if k.startswith("sheets.")}
     if sheets:
         config = replace(config, sheet_names=sheets)
-        from .workbook import resolved_sheet_names, sheet_name_problems, text_for
-
-        names = resolved_sheet_names(config, text_for(config))
-        problems += sheet_name_problems(config, names)
     return config
 
 
@@ -268,10 +272,7 @@ def starter_config(file_name: str = "csmetrics.toml") -> str:
     """A commented ``csmetrics.toml`` documenting every key with its default."""
     import jinja2
 
-    from .text import templates_dir
-    from .workbook import resolve_config
-
-    config = resolve_config(Config())
+    config = language_defaults("en")
     environment = jinja2.Environment(loader=jinja2.FileSystemLoader(templates_dir()),
                                      keep_trailing_newline=True, autoescape=False)
     return environment.get_template("csmetrics.toml.j2").render(

@@ -12,14 +12,8 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from .catalog import (
-    CHECKS,
-    INPUTS,
-    KPI_BY_ID,
-    KPIS,
-    Calculator,
-    Rollup,
-)
+from .calculators import Calculator
+from .catalog import CHECKS, INPUTS, KPI_BY_ID, KPIS, Rollup
 from .data import Series, Value, WorkbookData, fit
 from .expr import evaluate
 from .periods import Column, Periods

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from .catalog import Unit
-from .layout import BACK_LINK_ROW, TITLE_ROW, VolumeLayout, area, column_letter
-from .sheet_common import SheetWriter, validation
-from .xlsx_fixes import show_blanks_as_gaps
+from ...model.catalog import Unit
+from .. import contract
+from ..fixes import show_blanks_as_gaps
+from ..layout import BACK_LINK_ROW, TITLE_ROW, VolumeLayout, area, column_letter
+from .base import SheetWriter, validation
 
 MONTH_WIDTH, COUNT_WIDTH, GAP_WIDTH = 12, 13, 3
 CHART_HEIGHT = 300
@@ -93,15 +94,14 @@ class VolumeSheet(SheetWriter):
     def _define_names(self) -> None:
         layout, define = self.layout, self.context.define
         first_row, last_row = layout.month_row(0), layout.last_month_row
-        for prefix, count, col_of, total_col in (
-            ("vol", len(layout.categories), layout.category_col, layout.category_total_col),
-            ("chan", len(layout.channels), layout.channel_col, layout.channel_total_col),
+        for grid, count, col_of, total_col in (
+            (contract.VOLUME, len(layout.categories), layout.category_col, layout.category_total_col),
+            (contract.CHANNELS, len(layout.channels), layout.channel_col, layout.channel_total_col),
         ):
-            names_key = "categories" if prefix == "vol" else "names"
-            define(f"{prefix}_{names_key}",
+            define(grid.labels,
                    layout.ref(layout.HEADER_ROW, col_of(0), layout.HEADER_ROW, col_of(count - 1)))
-            define(f"{prefix}_counts", layout.ref(first_row, col_of(0), last_row, col_of(count - 1)))
-            define(f"{prefix}_total", layout.ref(first_row, total_col, last_row, total_col))
+            define(grid.counts, layout.ref(first_row, col_of(0), last_row, col_of(count - 1)))
+            define(grid.total, layout.ref(first_row, total_col, last_row, total_col))
 
     def _write_charts(self) -> None:
         layout, text = self.layout, self.text

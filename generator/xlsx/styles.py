@@ -7,8 +7,8 @@ from typing import Any
 from xlsxwriter.format import Format
 from xlsxwriter.workbook import Workbook
 
-from .catalog import Unit
-from .config import Config
+from ..config.settings import Config
+from ..model.catalog import Unit
 
 INPUT_FILL = "#FFF2CC"  # the yellow every spreadsheet user reads as "type here"
 FLAG_FILL, FLAG_FONT = "#F8CBAD", "#9C0006"

@@ -8,9 +8,10 @@ from functools import cached_property
 
 from xlsxwriter.utility import quote_sheetname, xl_col_to_name, xl_rowcol_to_cell
 
-from .catalog import GROUPS, INPUT_BY_ID, KPI_BY_ID, Calculator, Input, Kpi
-from .config import Config
-from .periods import Column, Periods
+from ..config.settings import Config
+from ..model.calculators import Calculator
+from ..model.catalog import GROUPS, INPUT_BY_ID, KPI_BY_ID, Input, Kpi
+from ..model.periods import Column, Periods
 
 TITLE_ROW, BACK_LINK_ROW = 0, 1
 
@@ -83,9 +84,10 @@ class TrackerLayout:
         layout.section_row["inputs"] = add("section", "section_inputs")
         add_grouped("input", inputs, layout.input_row)
         add("blank", "")
-        if "clv" in selection.kpis:
+        if selection.assumptions:
             layout.section_row["assumptions"] = add("section", "section_assumptions")
-            layout.assumption_row["gross_margin"] = add("assumption", "gross_margin")
+            for key in selection.assumptions:
+                layout.assumption_row[key] = add("assumption", key)
             add("blank", "")
         layout.section_row["kpis"] = add("section", "section_kpis")
         add_grouped("kpi", [KPI_BY_ID[id] for id in selection.kpis], layout.kpi_row)

@@ -1,7 +1,8 @@
 """The generate command's work: configuration, carried-over data, writing.
 
 Kept apart from cli.py so that the command line stays a thin layer and this
-logic is callable (and tested) without click.
+logic is callable (and tested) without click: read (``xlsx.reader``), decide
+(``carry``), write (``xlsx.writer``).
 """
 
 from __future__ import annotations
@@ -12,8 +13,10 @@ import shutil
 from dataclasses import replace
 from pathlib import Path
 
-from .config import Config, validate
+from .config.resolve import resolve
+from .config.settings import Config
 from .errors import UsageError
+from .xlsx.writer import write_workbook
 
 
 def apply_overrides(config: Config, overrides: dict[str, object]) -> Config:
@@ -25,23 +28,26 @@ def apply_overrides(config: Config, overrides: dict[str, object]) -> Config:
 def generate_workbook(out: Path, config_path: Path | None = None, source: Path | None = None,
                       drop_data: bool = False,
                       overrides: dict[str, object] | None = None) -> tuple[Path, list[str]]:
-    """Write a workbook; returns its path and lines worth telling the user."""
-    from .workbook import write_workbook
+    """Write a workbook; returns its path and lines worth telling the user.
 
+    The configuration is built in layers (the filled workbook's own, then the
+    file, then the options), resolved once, and then carried data and the writer
+    use that one resolution."""
     report: list[str] = []
     base, data = Config(), None
-    if source is not None:
-        from .regenerate import carry_over, describe_losses, read_filled
+    if source is not None:  # only regeneration needs the reader (and openpyxl)
+        from .carry import base_config, carry_over, describe_losses
+        from .xlsx.reader import read_filled
 
         filled = read_filled(source)
-        base = filled.base_config()
+        base = base_config(filled)
     if config_path is not None:
-        from .config_file import read_config
+        from .config.file import read_config
 
         base = read_config(config_path, base)
-    config = validate(apply_overrides(base, overrides or {}))
+    resolved = resolve(apply_overrides(base, overrides or {}), origin=config_path)
     if source is not None:
-        carried = carry_over(filled, config)
+        carried = carry_over(filled, resolved)
         losses = [*filled.problems, *carried.losses]
         if losses and not drop_data:
             raise UsageError(
@@ -55,7 +61,7 @@ def generate_workbook(out: Path, config_path: Path | None = None, source: Path |
         if out.exists() and os.path.samefile(out, source):
             backup = _backup(source)
             report.append(f"Kept a backup of {source} as {backup}")
-    return write_workbook(out, config, data), report
+    return write_workbook(out, resolved, data), report
 
 
 def _backup(path: Path) -> Path:

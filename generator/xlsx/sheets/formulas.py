@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from .catalog import KPI_BY_ID, Better, Unit, kpi_label_key
-from .expr import render
-from .layout import BACK_LINK_ROW, TITLE_ROW, CalculatorBlock, FormulasLayout, cell
-from .reference import calculator as calculate
-from .sheet_common import SheetWriter, lines_needed, validation
+from ...model.catalog import KPI_BY_ID, Better, Unit
+from ...model.expr import render
+from ...model.reference import calculator as calculate
+from ...model.text_keys import kpi_label_key
+from .. import contract
+from ..layout import BACK_LINK_ROW, TITLE_ROW, CalculatorBlock, FormulasLayout, cell
+from .base import SheetWriter, lines_needed, validation
 
 WIDTHS = {0: 44, 1: 16, 2: 12, 3: 62, 4: 16}
 CHARS_PER_LINE = 120  # of the merged definition cells, to size their rows
@@ -65,7 +67,8 @@ class FormulasSheet(SheetWriter):
             help_key = "valid_decimal_title" if item.unit is not Unit.COUNT else "valid_count_title"
             ws.data_validation(row, layout.VALUE_COL, row, layout.VALUE_COL,
                                validation(text, item.unit, help_key=help_key, title=label))
-            self.context.define(f"{prefix}_{item.id}", layout.ref(row, layout.VALUE_COL))
+            self.context.define(contract.calculator_input_name(calc.id, item.id),
+                                layout.ref(row, layout.VALUE_COL))
         results = calculate(calc, values)
         scope = _CalcScope(block)
         for result in calc.results:
@@ -76,7 +79,8 @@ class FormulasSheet(SheetWriter):
                              styles.value(result.unit, bold=not result.id),
                              self.cached(results[result.id]))
             ws.write_string(row, layout.UNIT_COL, self.unit_text(result.unit), styles.unit)
-            self.context.define(f"{prefix}{result.name_suffix}", layout.ref(row, layout.VALUE_COL))
+            self.context.define(contract.calculator_result_name(calc.id, result.id),
+                                layout.ref(row, layout.VALUE_COL))
             if result.id and result.id == calc.weight_check:
                 self._write_weight_check(row)
 

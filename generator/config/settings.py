@@ -8,11 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from .catalog import Scales, Selection
-from .errors import UsageError
-from .periods import Periods
-
-MAX_COMPANY, MAX_TITLE = 100, 60  # characters; the file and the options share them
+from ..errors import UsageError
+from ..model.catalog import KPI_BY_ID
+from ..model.periods import MONTHS_PER_YEAR, Periods
+from ..model.scales import Scales
+from ..model.selection import Selection
+from .choices import MAX_COMPANY, MAX_TITLE, YEAR_RANGE, YEARS_RANGE
 
 # Starting targets a team is expected to replace with its own; industry benchmarks
 # are shown beside them, never used as the target.
@@ -98,13 +99,22 @@ def validate(config: Config) -> Config:
 def config_problems(config: Config) -> list[str]:
     """What makes a configuration unusable, whatever set it (file or options)."""
     problems = []
-    if not 1900 <= config.year <= 9998:
-        problems.append(f"year: {config.year} is not between 1900 and 9998")
-    if not 1 <= config.start_month <= 12:
+    low, high = YEAR_RANGE
+    if not low <= config.year <= high:
+        problems.append(f"year: {config.year} is not between {low} and {high}")
+    years_ok = YEARS_RANGE[0] <= config.years <= YEARS_RANGE[1]
+    if not years_ok:
+        problems.append(f"years: {config.years} is not between {YEARS_RANGE[0]} and {YEARS_RANGE[1]}")
+    if not 1 <= config.start_month <= MONTHS_PER_YEAR:
         problems.append(f"start_month: {config.start_month} is not a month number 1-12")
-    elif config.year + (config.start_month - 1 + 12 * config.years - 1) // 12 > 9999:
+    elif years_ok and config.year + (config.start_month - 1 + 12 * config.years - 1) // 12 > 9999:
         problems.append(f"year: {config.year} with {config.years} year(s) from month "
                         f"{config.start_month} runs past December 9999")
+    if config.metrics is not None:
+        unknown = [kpi_id for kpi_id in config.metrics if kpi_id not in KPI_BY_ID]
+        if unknown or not config.metrics:
+            problems.append(f"metrics: {', '.join(map(repr, unknown)) or 'an empty list'} "
+                            f"(metric ids: {', '.join(KPI_BY_ID)})")
     for key, limit in (("company", MAX_COMPANY), ("title", MAX_TITLE)):
         value = getattr(config, key)
         if value is not None and (len(value) > limit or "\n" in value or "\r" in value):

@@ -2,21 +2,54 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import unicodedata
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+import xlsxwriter
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
-from .catalog import Unit
-from .images import fit_scale, image_size
-from .layout import quote_sheet
-from .text import Text
-from .xlsx_fixes import BLANK_RESULT
+from ...config.settings import Config
+from ...images import fit_scale, image_size
+from ...model import reference
+from ...model.calculators import Calculator
+from ...model.catalog import Unit
+from ...model.data import WorkbookData
+from ...text import Text
+from ..fixes import BLANK_RESULT
+from ..layout import FormulasLayout, TrackerLayout, VolumeLayout, quote_sheet
+from ..styles import Styles
 
-if TYPE_CHECKING:
-    from .workbook import Context
+
+@dataclass
+class Context:
+    """Everything the sheet writers share."""
+
+    workbook: xlsxwriter.Workbook
+    config: Config
+    data: WorkbookData  # completed: every input cell has a value or None
+    text: Text
+    styles: Styles
+    calculators: tuple[Calculator, ...]
+    tracker: TrackerLayout
+    volume: VolumeLayout
+    formulas: FormulasLayout
+    sheet_names: dict[str, str]
+    tracker_result: reference.TrackerResult
+    volume_result: reference.VolumeResult
+    month_labels: list[str]
+    period_starts: list[dt.date]
+    names: dict[str, str] = field(default_factory=dict)  # defined name -> reference
+
+    def define(self, name: str, reference_text: str) -> None:
+        """Register a workbook-scope defined name (written once, at the end)."""
+        if name in self.names:
+            raise ValueError(f"defined name {name} used twice")
+        self.names[name] = reference_text
+
 
 WHOLE_UNITS = {Unit.COUNT}
 LOGO_BOX = (180, 54)  # pixels: the header area of the first three rows

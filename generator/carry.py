@@ -1,0 +1,178 @@
+"""The regeneration policy: what of a filled workbook is carried into a newly
+configured one, what is refused, and what ``--drop-data`` lets go.
+
+The reader (``xlsx.reader``) says what a workbook holds; this module decides
+where each value goes. Nothing is dropped silently: a value with no place in
+the new workbook is a loss, and losses stop the command unless the user drops
+them knowingly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+from .config.resolve import Resolved, language_defaults
+from .config.settings import Config
+from .model.calculators import calculators
+from .model.data import Value, WorkbookData
+from .model.periods import period_starts
+from .model.scales import DEFAULT_SCALES
+from .xlsx import contract
+from .xlsx.reader import FilledWorkbook
+
+
+def base_config(filled: FilledWorkbook) -> Config:
+    """The configuration the workbook was made with, as far as it tells:
+    regeneration starts from it, so only what the user changes changes."""
+    made_with = filled.made_with
+    defaults = language_defaults(filled.language)
+
+    def kept(value: Any, key: str) -> Any:
+        """A value equal to the old language's default follows the new language."""
+        return None if not value or value == getattr(defaults, key) else value
+
+    base = Config(
+        year=filled.starts[0].year,
+        start_month=filled.starts[0].month,
+        years=max(1, len(filled.starts) // 12),
+        metrics=filled.kpis or None,
+        categories=kept(tuple(filled.volume), "categories"),
+        channels=kept(tuple(filled.channels), "channels"),
+        company=kept(made_with.company, "company"),
+        title=kept(made_with.title, "title"),
+        currency=made_with.currency,  # money stays money
+        scales=filled.scales or DEFAULT_SCALES,
+    )
+    return replace(base, language=filled.language)
+
+
+@dataclass
+class Carried:
+    data: WorkbookData
+    losses: list[str]  # values the new configuration has no place for
+
+
+def carry_over(filled: FilledWorkbook, resolved: Resolved) -> Carried:
+    """The filled workbook's data placed in the new configuration's workbook."""
+    config = resolved.config
+    selection = config.selection
+    starts = period_starts(config.year, config.start_month, config.periods.count)
+    position = {start: index for index, start in enumerate(starts)}
+    losses: list[str] = []
+
+    def place(series: list[Value], what: str) -> list[Value]:
+        placed: list[Value] = [None] * len(starts)
+        for start, value in zip(filled.starts, series, strict=False):
+            if value is None:
+                continue
+            if start in position:
+                placed[position[start]] = value
+            else:
+                losses.append(f"{what} {start:%Y-%m}: {value:g} (month not in the new periods)")
+        return placed
+
+    def lose_all(series: list[Value], what: str, why: str) -> None:
+        for start, value in zip(filled.starts, series, strict=False):
+            if value is not None:
+                losses.append(f"{what} {start:%Y-%m}: {value:g} ({why})")
+
+    inputs: dict[str, list[Value]] = {}
+    for input_id, series in filled.inputs.items():
+        if input_id in selection.inputs:
+            inputs[input_id] = place(series, contract.input_name(input_id))
+        else:
+            lose_all(series, contract.input_name(input_id), "metric left out")
+    old_defaults, new_defaults = language_defaults(filled.language), language_defaults(
+        config.language)
+    volume = _match_names(filled.volume, config.categories or (), "category", place, lose_all,
+                          selection.volume,
+                          _translation(old_defaults.categories, new_defaults.categories))
+    channels = _match_names(filled.channels, config.channels or (), "channel", place, lose_all,
+                            selection.volume,
+                            _translation(old_defaults.channels, new_defaults.channels))
+    # KPIs new to the workbook get the configuration's targets; the ones it had keep
+    # what the team typed (an emptied target stays empty).
+    targets: dict[str, Value] = {k: v for k, v in config.targets.items() if k in selection.kpis}
+    for kpi_id, value in filled.targets.items():
+        if kpi_id in selection.kpis:
+            targets[kpi_id] = value
+        elif value is not None:
+            losses.append(f"{contract.target_name(kpi_id)}: {value:g} (metric left out)")
+    calc_values = _carry_calculators(filled, config, losses)
+    gross_margin = filled.gross_margin if filled.had_gross_margin else config.gross_margin
+    if "gross_margin" not in selection.assumptions and gross_margin not in (None,
+                                                                          config.gross_margin):
+        losses.append(f"{contract.GROSS_MARGIN}: {gross_margin:g} (CLV left out)")
+    data = WorkbookData(inputs=inputs, volume=volume, channels=channels, targets=targets,
+                        calculators=calc_values, gross_margin=gross_margin)
+    return Carried(data, losses)
+
+
+def _translation(old: tuple[str, ...] | None, new: tuple[str, ...] | None) -> dict[str, str]:
+    """Default names of the old language to the same defaults in the new one, so
+    that switching language keeps the volume of the default categories."""
+    if not old or not new or len(old) != len(new):
+        return {}
+    return {a.strip().casefold(): b for a, b in zip(old, new, strict=True)}
+
+
+def _match_names(old: dict[str, list[Value]], new: tuple[str, ...], kind: str, place: Any,
+                 lose_all: Any, sheet_exists: bool,
+                 translated: dict[str, str]) -> dict[str, list[Value]]:
+    """Volume series by the new names, matched case-insensitively (or as the same
+    default name in another language)."""
+    by_key = {name.strip().casefold(): name for name in new} if sheet_exists else {}
+    carried: dict[str, list[Value]] = {}
+    for name, series in old.items():
+        key = name.strip().casefold()
+        target = by_key.get(key) or by_key.get(translated.get(key, "").strip().casefold())
+        if target is None:
+            lose_all(series, f"{kind} {name!r}", f"{kind} not in the new configuration")
+        else:
+            carried[target] = place(series, f"{kind} {name!r}")
+    return carried
+
+
+def _carry_calculators(filled: FilledWorkbook, config: Config,
+                       losses: list[str]) -> dict[str, dict[str, Value]]:
+    """Calculator inputs by name. When a survey scale changes, answer counts do not
+    mean the same any more (a 5 of 5 is not a 5 of 7): the new calculator starts
+    from its example, and the old counts that were not the example are reported."""
+    old_scales = filled.scales or DEFAULT_SCALES
+    old = {calc.id: calc for calc in calculators(old_scales)}
+    new = {calc.id: calc for calc in calculators(config.scales)
+           if config.selection.calculator_included(calc.id)}
+    rescaled = {
+        "csat": (old_scales.csat_points, old_scales.csat_satisfied_from)
+        != (config.scales.csat_points, config.scales.csat_satisfied_from),
+        "ces": (old_scales.ces_points, old_scales.ces_easy_from)
+        != (config.scales.ces_points, config.scales.ces_easy_from),
+    }
+    carried: dict[str, dict[str, Value]] = {}
+    for calc_id, values in filled.calculators.items():
+        calc = new.get(calc_id)
+        if calc is None or rescaled.get(calc_id):
+            examples = {i.id: i.example for i in old[calc_id].inputs} if calc_id in old else {}
+            why = "calculator left out" if calc is None else "survey scale changed"
+            losses += [f"{contract.calculator_input_name(calc_id, input_id)}: {value:g} ({why})"
+                       for input_id, value in values.items()
+                       if value is not None and value != examples.get(input_id)]
+            continue
+        known = {item.id for item in calc.inputs}
+        carried[calc_id] = {input_id: value for input_id, value in values.items()
+                            if input_id in known}
+    # calculators the old workbook did not have (or rescaled) start from their examples
+    for calc_id, calc in new.items():
+        if calc_id not in carried:
+            carried[calc_id] = {item.id: item.example for item in calc.inputs}
+        else:
+            for item in calc.inputs:
+                carried[calc_id].setdefault(item.id, None)
+    return carried
+
+
+def describe_losses(losses: list[str], limit: int = 40) -> str:
+    shown = losses[:limit]
+    more = f"\n  … and {len(losses) - limit} more" if len(losses) > limit else ""
+    return "\n".join(f"  {line}" for line in shown) + more

@@ -1,0 +1,20 @@
+"""What a configuration may say, as plain constants: languages, currencies,
+ranges, sheet keys and text lengths.
+
+The command line builds its options from these, so this module imports nothing:
+``csmetrics --help`` stays instant and every layer checks the same limits.
+"""
+
+from __future__ import annotations
+
+LANGUAGES = ("en", "zh-CN", "ru", "af")  # one folder each under templates/
+CURRENCY_CODES = ("USD", "EUR", "GBP", "CNY", "RUB", "ZAR")
+SHEET_KEYS = ("start", "tracker", "volume", "formulas")  # the [sheets] table, in workbook order
+
+YEAR_RANGE = (1900, 9990)  # the first tracked year (its last month must be in 9999 at most)
+YEARS_RANGE = (1, 10)  # fiscal years per workbook
+MONTH_RANGE = (1, 12)
+
+MAX_COMPANY, MAX_TITLE = 100, 60  # characters
+MAX_NAME = 60  # a category or channel name
+MAX_SHEET = 31  # Excel's limit on a sheet name

@@ -1,0 +1,197 @@
+"""The workbook contract of ``shared/spec/workbook.md`` in one place: the layout
+version, the families of defined names and the ``csmetrics_*`` document properties.
+
+The sheet writers define names through it, the reader finds values through it,
+and the tests enumerate what a workbook must hold through it; nothing else spells
+a defined name or a property. It is pure (no xlsxwriter, no openpyxl).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ..model.calculators import CALCULATOR_KPI, Calculator, calculators
+from ..model.catalog import Input, Kpi
+from ..model.scales import Scales
+
+LAYOUT_VERSION = 1  # the layout this csmetrics writes, and the newest it reads
+
+# --------------------------------------------------------------------------- defined names
+
+PERIOD_START = "period_start"
+
+
+def input_name(input_id: str) -> str:
+    """A tracker input's row across the period columns."""
+    return f"inp_{input_id}"
+
+
+def kpi_name(kpi_id: str) -> str:
+    """A tracker KPI's row across the period columns."""
+    return f"kpi_{kpi_id}"
+
+
+def has_csmetrics_names(names: Iterable[str]) -> bool:
+    """Whether defined names look like a csmetrics workbook's (for a file whose
+    document properties were dropped by the application that saved it)."""
+    names = set(names)
+    return PERIOD_START in names and any(name.startswith(input_name("")) for name in names)
+
+
+def quarter_name(kpi_id: str) -> str:
+    return f"qtr_{kpi_id}"
+
+
+def year_name(kpi_id: str) -> str:
+    return f"year_{kpi_id}"
+
+
+def target_name(kpi_id: str) -> str:
+    return f"target_{kpi_id}"
+
+
+def assumption_name(key: str) -> str:
+    """A single assumption cell, such as ``assumption_gross_margin``."""
+    return f"assumption_{key}"
+
+
+GROSS_MARGIN = assumption_name("gross_margin")
+
+
+@dataclass(frozen=True)
+class Grid:
+    """A Ticket Volume table: label cells, the periods x labels grid of entered
+    counts, and the per-period totals."""
+
+    labels: str
+    counts: str
+    total: str
+
+    @property
+    def names(self) -> tuple[str, str, str]:
+        return self.labels, self.counts, self.total
+
+
+VOLUME = Grid("vol_categories", "vol_counts", "vol_total")
+CHANNELS = Grid("chan_names", "chan_counts", "chan_total")
+
+
+def calculator_input_name(calc_id: str, input_id: str) -> str:
+    return f"calc_{calc_id}_{input_id}"
+
+
+def calculator_result_name(calc_id: str, result_id: str = "") -> str:
+    """The main result (``result_id`` empty) is ``calc_<calculator>`` itself."""
+    return f"calc_{calc_id}_{result_id}" if result_id else f"calc_{calc_id}"
+
+
+_CALCULATOR_PREFIX = "calc_"
+# longest first, so that clv_subscription_* is not read as clv_*
+_CALCULATOR_IDS = sorted(CALCULATOR_KPI, key=len, reverse=True)
+# result ids are the same on every survey scale
+_RESULT_IDS = frozenset(result.id for calc in calculators() for result in calc.results)
+
+
+def parse_calculator_input(name: str) -> tuple[str, str] | None:
+    """``(calculator, input id)`` of a ``calc_*`` input name; None for anything
+    else (a result, or a name of some other family)."""
+    if not name.startswith(_CALCULATOR_PREFIX):
+        return None
+    rest = name[len(_CALCULATOR_PREFIX):]
+    if rest in CALCULATOR_KPI:  # a calculator's main result
+        return None
+    calc_id = next((c for c in _CALCULATOR_IDS if rest.startswith(c + "_")), None)
+    if calc_id is None:
+        return None
+    input_id = rest[len(calc_id) + 1:]
+    return None if input_id in _RESULT_IDS else (calc_id, input_id)
+
+
+def defined_names(inputs: Iterable[Input], kpis: Iterable[Kpi],
+                  calcs: Iterable[Calculator], volume: bool) -> set[str]:
+    """Every defined name a workbook of these metrics must have, and no other."""
+    names = {PERIOD_START, GROSS_MARGIN}
+    names |= {input_name(item.id) for item in inputs if not item.from_volume}
+    for kpi in kpis:
+        names |= {kpi_name(kpi.id), quarter_name(kpi.id), year_name(kpi.id), target_name(kpi.id)}
+    for calc in calcs:
+        names |= {calculator_input_name(calc.id, item.id) for item in calc.inputs}
+        names |= {calculator_result_name(calc.id, result.id) for result in calc.results}
+    if volume:
+        names |= {*VOLUME.names, *CHANNELS.names}
+    return names
+
+
+# --------------------------------------------------------------------------- document properties
+
+LAYOUT_PROPERTY = "csmetrics_layout_version"
+
+
+@dataclass(frozen=True)
+class Properties:
+    """What a workbook remembers of how it was made, as custom document
+    properties. Read back, any of them may be missing (an application that drops
+    them) or unreadable: those come back as None."""
+
+    language: str | None = None
+    company: str | None = None
+    title: str | None = None
+    currency: str | None = None
+    scales: Scales | None = None
+    version: str | None = None  # the csmetrics that wrote the workbook
+    layout_version: int | None = None
+
+    def encode(self) -> dict[str, str | int]:
+        """The custom properties to write, by name."""
+        encoded: dict[str, str | int] = {}
+        if self.layout_version is not None:
+            encoded[LAYOUT_PROPERTY] = self.layout_version
+        for key in ("version", "language", "company", "title", "currency"):
+            value = getattr(self, key)
+            if value is not None:
+                encoded[f"csmetrics_{key}"] = value
+        if self.scales is not None:
+            encoded["csmetrics_scales"] = _encode_scales(self.scales)
+        return encoded
+
+    @classmethod
+    def decode(cls, raw: dict[str, str]) -> Properties:
+        """The properties of a workbook read back (values as text, as readers give
+        them); raises ValueError for a layout version that is not a whole number."""
+        return cls(
+            language=raw.get("csmetrics_language") or None,
+            company=raw.get("csmetrics_company"),
+            title=raw.get("csmetrics_title"),
+            currency=raw.get("csmetrics_currency") or None,
+            scales=_decode_scales(raw.get("csmetrics_scales", "")),
+            version=raw.get("csmetrics_version"),
+            layout_version=layout_version(raw),
+        )
+
+
+def _encode_scales(scales: Scales) -> str:
+    return (f"csat {scales.csat_points} {scales.csat_satisfied_from} "
+            f"ces {scales.ces_points} {scales.ces_easy_from}")
+
+
+def _decode_scales(text: str) -> Scales | None:
+    words = text.split()
+    values = dict(zip(words[0::3], zip(words[1::3], words[2::3], strict=False), strict=False))
+    try:
+        (csat_points, satisfied), (ces_points, easy) = values["csat"], values["ces"]
+        return Scales(int(csat_points), int(satisfied), int(ces_points), int(easy))
+    except (KeyError, ValueError):
+        return None
+
+
+def layout_version(raw: dict[str, str]) -> int | None:
+    """The layout version property read back, None where it is missing; raises
+    ValueError where it is not a whole number."""
+    value = raw.get(LAYOUT_PROPERTY)
+    if value is None:
+        return None
+    number = float(value)  # LibreOffice re-saves the whole number as a decimal ("1.0")
+    if not number.is_integer():
+        raise ValueError(value)
+    return int(number)
