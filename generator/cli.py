@@ -13,6 +13,7 @@ import click
 
 from . import __version__
 from .config.choices import CURRENCY_CODES, LANGUAGES, MONTH_RANGE, YEAR_RANGE, YEARS_RANGE
+from .errors import CsmetricsError, UsageError
 
 DEFAULT_OUTPUT = Path("output") / "customer-service-metrics.xlsx"
 
@@ -41,8 +42,6 @@ def _describe(error: Exception) -> str:
 
 def _exit_code(error: Exception) -> int:
     """2 for what the user can fix (options, configuration, files), 1 otherwise."""
-    from .errors import CsmetricsError
-
     if isinstance(error, CsmetricsError):
         return error.exit_code
     return 2 if isinstance(error, OSError) else 1
@@ -129,7 +128,6 @@ def init(path: Path, force: bool) -> None:
       csmetrics generate --config branding/acme.toml
     """
     from .config.file import starter_config
-    from .errors import UsageError
     from .files import write_text_atomically
 
     if path.exists() and not force:

@@ -17,6 +17,9 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from . import __version__
+from .files import write_text_atomically
+
 if TYPE_CHECKING:
     import jinja2
 
@@ -35,8 +38,6 @@ def templates_dir() -> Path:
 
 def cache_dir(kind: str) -> Path | None:
     """A per-user cache folder for this version, or None where none can be made."""
-    from . import __version__
-
     if os.environ.get("CSMETRICS_NO_CACHE"):
         return None
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
@@ -138,8 +139,6 @@ class Text:
         path = self._memo_path()
         if path is None:
             return
-        from .files import write_text_atomically
-
         try:
             write_text_atomically(path, json.dumps(self._memo, ensure_ascii=False))
             self._dirty = False

@@ -1,5 +1,6 @@
-"""The metric catalog: the single source of truth for ids, inputs, rollups,
-formulas, units, better directions and text keys.
+"""The metric catalog: the single source of truth for the tracker's inputs and
+KPIs: ids, groups, rollups, formulas, units, better directions, checks and
+benchmarks. Calculators, survey scales and the metric selection live beside it.
 
 The workbook writer, the reference implementation and the tests all read it;
 nothing else in the package names a metric. It follows ``shared/spec/metrics.md``.

@@ -1,0 +1,1 @@
+"""Rendering through headless LibreOffice: previews (and, later, reports)."""

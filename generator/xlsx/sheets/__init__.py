@@ -1,0 +1,1 @@
+"""One writer per sheet; ``base`` holds what they share."""
