@@ -1,0 +1,127 @@
+"""Static checks of protection and data validation, against the Behaviour section of
+shared/spec/workbook.md: every sheet is protected without a password, only the input
+cells are unlocked, every input cell has exactly one validation that matches its unit
+(whole numbers or decimals >= 0, 0-1 for percentages) with an input and an error
+message, and formula cells stay locked.
+"""
+
+from __future__ import annotations
+
+from csmetrics.model.catalog import ENTERED_INPUTS, INPUT_BY_ID, KPIS, Unit
+from csmetrics.xlsx.layout import FormulasLayout
+from csmetrics.xlsx.sheets.base import Context
+from static_books import Generated, assert_none
+from xlsx_parts import NS, Sheet, Validation, address, cells_of_sqref
+
+
+def input_cells(context: Context) -> dict[tuple[str, str], Unit | None]:
+    """Every cell make_workbook writes for the user to type into, with its unit
+    (None for targets, whose unit is the KPI's but which may be negative)."""
+    cells: dict[tuple[str, str], Unit | None] = {}
+    tracker, volume, formulas = context.tracker, context.volume, context.formulas
+    for item in ENTERED_INPUTS:
+        for column in tracker.periods.months:
+            cells[(tracker.sheet, address(tracker.input_row[item.id], tracker.col(column)))] = \
+                INPUT_BY_ID[item.id].unit
+    for kpi in KPIS:
+        cells[(tracker.sheet, address(tracker.kpi_row[kpi.id], tracker.target_col))] = None
+    cells[(tracker.sheet, address(tracker.assumption_row["gross_margin"],
+                                  tracker.FIRST_PERIOD_COL))] = Unit.PERCENT
+    for month in range(volume.months):
+        row = volume.month_row(month)
+        for index in range(len(volume.categories)):
+            cells[(volume.sheet, address(row, volume.category_col(index)))] = Unit.COUNT
+        for index in range(len(volume.channels)):
+            cells[(volume.sheet, address(row, volume.channel_col(index)))] = Unit.COUNT
+    for block in formulas.blocks:
+        for item in block.calculator.inputs:
+            cells[(formulas.sheet, address(block.input_rows[item.id], FormulasLayout.VALUE_COL))] = \
+                item.unit
+    return cells
+
+
+def validations_at(sheet: Sheet, ref: str) -> list[Validation]:
+    return [dv for dv in sheet.validations if ref in cells_of_sqref(dv.sqref)]
+
+
+def test_every_sheet_is_protected_without_password(book: Generated) -> None:
+    problems = []
+    for sheet in book.xlsx.sheets:
+        protection = sheet.root.find("m:sheetProtection", NS)
+        if protection is None or protection.get("sheet") not in ("1", "true"):
+            problems.append(f"{sheet.name}: not protected")
+            continue
+        problems += [f"{sheet.name}: sheetProtection carries {key}={value!r}"
+                     for key, value in protection.attrib.items()
+                     if key in ("password", "hashValue", "saltValue", "algorithmName",
+                                "spinCount")]
+    workbook_protection = book.xlsx.package.xml("xl/workbook.xml").find("m:workbookProtection", NS)
+    if workbook_protection is not None:
+        problems.append(f"workbook protection {workbook_protection.attrib}")
+    assert_none(problems, "protection problems")
+
+
+def test_input_cells_are_unlocked_and_validated(book: Generated) -> None:
+    problems = []
+    for (sheet_name, ref), _ in sorted(input_cells(book.context).items()):
+        sheet, where = book.xlsx.sheet(sheet_name), f"{sheet_name}!{ref}"
+        cell = sheet.cell(ref)
+        if cell is None:
+            problems.append(f"{where}: input cell not written")
+            continue
+        if cell.formula is not None:
+            problems.append(f"{where}: input cell holds formula {cell.formula}")
+        if book.xlsx.xf(cell).locked:
+            problems.append(f"{where}: input cell is locked")
+        rules = validations_at(sheet, ref)
+        if len(rules) != 1:
+            problems.append(f"{where}: {len(rules)} data validations cover it, expected 1")
+            continue
+        attrs = rules[0].attributes
+        if attrs.get("showInputMessage") != "1" or not attrs.get("prompt"):
+            problems.append(f"{where}: validation {rules[0].sqref} has no input message")
+        if attrs.get("showErrorMessage") != "1" or not attrs.get("error"):
+            problems.append(f"{where}: validation {rules[0].sqref} has no error message")
+        if attrs.get("errorStyle", "stop") != "stop":
+            problems.append(f"{where}: validation {rules[0].sqref} only warns "
+                            f"({attrs.get('errorStyle')})")
+    assert_none(problems, "input cells without protection or validation")
+
+
+def expected_rule(unit: Unit) -> tuple[str, str, str, str | None]:
+    """(type, operator, formula1, formula2) the contract asks for a unit."""
+    if unit is Unit.COUNT:
+        return ("whole", "greaterThanOrEqual", "0", None)
+    if unit is Unit.PERCENT:
+        return ("decimal", "between", "0", "1")
+    return ("decimal", "greaterThanOrEqual", "0", None)
+
+
+def test_input_validation_matches_unit(book: Generated) -> None:
+    problems = []
+    for (sheet_name, ref), unit in sorted(input_cells(book.context).items()):
+        rules = validations_at(book.xlsx.sheet(sheet_name), ref)
+        if unit is None or len(rules) != 1:
+            continue  # targets are free numbers; coverage is checked above
+        rule = rules[0]
+        actual = (rule.attributes.get("type"), rule.attributes.get("operator", "between"),
+                  rule.formula1, rule.formula2)
+        if actual != expected_rule(unit):
+            problems.append(f"{sheet_name}!{ref} ({unit.value}): validation {actual}, "
+                            f"expected {expected_rule(unit)}")
+    assert_none(problems, "validations that do not match the unit")
+
+
+def test_only_input_cells_are_unlocked(book: Generated) -> None:
+    inputs = input_cells(book.context)
+    assert_none((f"{sheet.name}!{cell.ref}: unlocked but not an input cell"
+                 for sheet in book.xlsx.sheets for cell in sheet.cells.values()
+                 if not book.xlsx.xf(cell).locked and (sheet.name, cell.ref) not in inputs),
+                "unexpected unlocked cells")
+
+
+def test_formula_cells_are_locked(book: Generated) -> None:
+    assert_none((f"{sheet.name}!{cell.ref}: formula cell is unlocked"
+                 for sheet in book.xlsx.sheets for cell in sheet.cells.values()
+                 if cell.formula is not None and not book.xlsx.xf(cell).locked),
+                "unlocked formula cells")
