@@ -172,6 +172,36 @@ def _carry_calculators(filled: FilledWorkbook, config: Config,
     return carried
 
 
+def entered_values(filled: FilledWorkbook) -> list[str]:
+    """What a team put into a workbook beyond what a freshly generated one holds:
+    tracker inputs, volume and channel counts, text in number cells, and targets,
+    calculator inputs or the gross margin that differ from the defaults. A workbook
+    with any of these is never written over by a plain generate."""
+    fresh = Config()
+    found = list(filled.problems)
+
+    def series(what: str, values: list[Value]) -> None:
+        found.extend(f"{what} {start:%Y-%m}: {value:g}"
+                     for start, value in zip(filled.starts, values, strict=False) if value is not None)
+
+    for input_id, values in filled.inputs.items():
+        series(contract.input_name(input_id), values)
+    for kind, grid in (("category", filled.volume), ("channel", filled.channels)):
+        for name, values in grid.items():
+            series(f"{kind} {name!r}", values)
+    found += [f"{contract.target_name(kpi_id)}: {value:g}" for kpi_id, value in filled.targets.items()
+              if value is not None and value != fresh.targets.get(kpi_id)]
+    examples = {calc.id: {item.id: item.example for item in calc.inputs}
+                for calc in calculators(filled.scales or DEFAULT_SCALES)}
+    found += [f"{contract.calculator_input_name(calc_id, input_id)}: {value:g}"
+              for calc_id, values in filled.calculators.items()
+              for input_id, value in values.items()
+              if value is not None and value != examples.get(calc_id, {}).get(input_id)]
+    if filled.had_gross_margin and filled.gross_margin not in (None, fresh.gross_margin):
+        found.append(f"{contract.GROSS_MARGIN}: {filled.gross_margin:g}")
+    return found
+
+
 def describe_losses(losses: list[str], limit: int = 40) -> str:
     shown = losses[:limit]
     more = f"\n  … and {len(losses) - limit} more" if len(losses) > limit else ""

@@ -9,19 +9,21 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import shutil
+import zipfile
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from .config.resolve import resolve
 from .config.settings import Config
 from .errors import UsageError
+from .files import check_replaceable, copy_beside
 from .xlsx.writer import write_workbook
 
 
 def apply_overrides(config: Config, overrides: dict[str, object]) -> Config:
     """Command-line options win over the configuration file, for one run."""
-    given = {key: value for key, value in overrides.items() if value is not None}
+    given: dict[str, Any] = {key: value for key, value in overrides.items() if value is not None}
     return replace(config, **given)
 
 
@@ -35,6 +37,7 @@ def generate_workbook(out: Path, config_path: Path | None = None, source: Path |
     use that one resolution."""
     report: list[str] = []
     base, data = Config(), None
+    in_place = source is not None and out.exists() and os.path.samefile(out, source)
     if source is not None:  # only regeneration needs the reader (and openpyxl)
         from .carry import base_config, carry_over, describe_losses
         from .xlsx.reader import read_filled
@@ -58,23 +61,61 @@ def generate_workbook(out: Path, config_path: Path | None = None, source: Path |
             report.append(f"Dropped {len(losses)} value(s) (--drop-data):\n"
                           + describe_losses(losses))
         data = carried.data
-        if out.exists() and os.path.samefile(out, source):
+        if in_place:
             backup = _backup(source)
             report.append(f"Kept a backup of {source} as {backup}")
-    return write_workbook(out, resolved, data), report
+    guard = None if in_place else refuse_to_overwrite_entered_data
+    return write_workbook(out, resolved, data, before_replacing=guard), report
+
+
+def refuse_to_overwrite_entered_data(written: Path, out: Path) -> None:
+    """No command destroys a filled workbook: an existing ``out`` is replaced only
+    when it holds nothing a team entered (or is no workbook at all). Only
+    regenerating a workbook in place (``--from X --out X``) writes over its data."""
+    if not out.exists() or not zipfile.is_zipfile(out) or _same_workbook(out, written):
+        return
+    from .carry import describe_losses, entered_values
+    from .xlsx.reader import read_filled
+
+    try:
+        filled = read_filled(out)
+    except UsageError as error:
+        raise UsageError(f"{out} exists and is not a workbook csmetrics can read back, so "
+                         f"nothing was written over it ({error}); choose another --out, or move "
+                         "the file away first") from None
+    if entered := entered_values(filled):
+        raise UsageError(
+            f"{out} holds {len(entered)} value(s) a team entered; nothing was written. To keep "
+            f"them, regenerate it in place, which carries them over and keeps a backup:\n"
+            f"  csmetrics generate --from {out} --out {out}\n"
+            + describe_losses(entered, limit=10))
+
+
+def _same_workbook(existing: Path, written: Path) -> bool:
+    """Whether two xlsx files hold the same parts, but for the creation time: a
+    workbook written again unchanged (the usual repeat generate) is checked fast."""
+    try:
+        with zipfile.ZipFile(existing) as old, zipfile.ZipFile(written) as new:
+            names = old.namelist()
+            if names != new.namelist():
+                return False
+            return all(old.read(name) == new.read(name) for name in names
+                       if name != "docProps/core.xml")
+    except (OSError, zipfile.BadZipFile):
+        return False
 
 
 def _backup(path: Path) -> Path:
-    """A copy beside the file, never over an earlier backup."""
+    """A copy beside the file, never over an earlier backup, made atomically: a
+    backup's name holds a whole copy or nothing, even when the run is killed.
+
+    It is made just before the file is replaced, so a file that cannot be
+    replaced (read-only, see ``files.check_replaceable``) is refused first."""
+    check_replaceable(path)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    for number in range(1000):
-        suffix = f"-{number}" if number else ""
-        backup = path.with_name(f"{path.stem}.backup-{stamp}{suffix}{path.suffix}")
-        try:
-            with backup.open("xb") as target, path.open("rb") as original:
-                shutil.copyfileobj(original, target)
-        except FileExistsError:
-            continue
-        shutil.copystat(path, backup)
-        return backup
-    raise UsageError(f"cannot find a free name for a backup of {path}")
+    names = [f"{path.stem}.backup-{stamp}{f'-{number}' if number else ''}{path.suffix}"
+             for number in range(1000)]
+    backup = copy_beside(path, names)
+    if backup is None:
+        raise UsageError(f"cannot find a free name for a backup of {path}")
+    return backup

@@ -15,7 +15,8 @@ from collections.abc import Callable
 
 import pytest
 from csmetrics.model.calculators import calculators
-from csmetrics.model.catalog import ENTERED_INPUTS, INPUTS, KPIS
+from csmetrics.model.catalog import ENTERED_INPUTS, KPIS
+from csmetrics.model.selection import Selection
 from csmetrics.xlsx import contract
 from csmetrics.xlsx.sheets.base import Context
 from openpyxl.utils.cell import get_column_letter
@@ -27,7 +28,7 @@ from xlsx_parts import parse_ref
 def contract_names(context: Context) -> set[str]:
     """Every defined name workbook.md promises for this configuration (the books
     here include every metric)."""
-    return contract.defined_names(INPUTS, KPIS, calculators(context.config.scales), volume=True)
+    return contract.defined_names(Selection.of(None), calculators(context.config.scales))
 
 
 def test_defined_names_are_exactly_the_contract_families(book: Generated) -> None:

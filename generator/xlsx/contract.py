@@ -12,8 +12,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..model.calculators import CALCULATOR_KPI, Calculator, calculators
-from ..model.catalog import Input, Kpi
+from ..model.catalog import INPUT_BY_ID
 from ..model.scales import Scales
+from ..model.selection import Selection
 
 LAYOUT_VERSION = 1  # the layout this csmetrics writes, and the newest it reads
 
@@ -108,18 +109,27 @@ def parse_calculator_input(name: str) -> tuple[str, str] | None:
     return None if input_id in _RESULT_IDS else (calc_id, input_id)
 
 
-def defined_names(inputs: Iterable[Input], kpis: Iterable[Kpi],
-                  calcs: Iterable[Calculator], volume: bool) -> set[str]:
-    """Every defined name a workbook of these metrics must have, and no other."""
-    names = {PERIOD_START, GROSS_MARGIN}
-    names |= {input_name(item.id) for item in inputs if not item.from_volume}
-    for kpi in kpis:
-        names |= {kpi_name(kpi.id), quarter_name(kpi.id), year_name(kpi.id), target_name(kpi.id)}
+def entered_names(selection: Selection) -> set[str]:
+    """The names of the cells a team enters, for a workbook of these metrics."""
+    names = {PERIOD_START} | {assumption_name(key) for key in selection.assumptions}
+    names |= {input_name(id) for id in selection.inputs if not INPUT_BY_ID[id].from_volume}
+    names |= {target_name(id) for id in selection.kpis}
+    if selection.volume:
+        names |= {VOLUME.labels, VOLUME.counts, CHANNELS.labels, CHANNELS.counts}
+    return names
+
+
+def defined_names(selection: Selection, calcs: Iterable[Calculator]) -> set[str]:
+    """Every defined name a workbook of these metrics and calculators must have,
+    and no other."""
+    names = entered_names(selection)
+    for kpi_id in selection.kpis:
+        names |= {kpi_name(kpi_id), quarter_name(kpi_id), year_name(kpi_id)}
     for calc in calcs:
         names |= {calculator_input_name(calc.id, item.id) for item in calc.inputs}
         names |= {calculator_result_name(calc.id, result.id) for result in calc.results}
-    if volume:
-        names |= {*VOLUME.names, *CHANNELS.names}
+    if selection.volume:
+        names |= {VOLUME.total, CHANNELS.total}
     return names
 
 

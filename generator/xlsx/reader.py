@@ -10,6 +10,7 @@ of each value in a newly configured workbook is ``carry``'s business.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import warnings
 import zipfile
@@ -23,10 +24,12 @@ from ..errors import UsageError
 from ..model.catalog import ENTERED_INPUTS, KPI_BY_ID
 from ..model.data import Value
 from ..model.scales import Scales
+from ..model.selection import Selection
+from ..text import Text
 from . import contract
+from .layout import VolumeLayout
 
-_PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
-_THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
+_PLAIN_NUMBER = re.compile(r"(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")
 
 
@@ -68,18 +71,29 @@ class FilledWorkbook:
 
 class _Cells:
     """All cell values of a workbook, read once (read-only mode is fast and skips
-    comments, which Gnumeric writes in a form openpyxl's full reader rejects)."""
+    comments, which Gnumeric writes in a form openpyxl's full reader rejects), and
+    where ``formulas`` is given, the formula cells of a second read."""
 
-    def __init__(self, workbook: Any):
-        self.sheets: dict[str, dict[tuple[int, int], Any]] = {}
-        for ws in workbook.worksheets:
-            cells = self.sheets.setdefault(ws.title, {})
-            ws.reset_dimensions()  # never trust a saved <dimension>: it may be too small
-            for row in ws.iter_rows():
-                for cell in row:
-                    value = getattr(cell, "value", None)
-                    if value is not None:
-                        cells[(cell.row, cell.column)] = value
+    def __init__(self, workbook: Any, formulas: Any = None):
+        self.sheets: dict[str, dict[tuple[int, int], Any]] = _values(workbook)
+        self.formulas: dict[str, dict[tuple[int, int], Any]] = {}
+        if formulas is not None:
+            self.formulas = {sheet: {rc: v for rc, v in cells.items()
+                                     if isinstance(v, str) and v.startswith("=")}
+                             for sheet, cells in _values(formulas).items()}
+
+
+def _values(workbook: Any) -> dict[str, dict[tuple[int, int], Any]]:
+    sheets: dict[str, dict[tuple[int, int], Any]] = {}
+    for ws in workbook.worksheets:
+        cells = sheets.setdefault(ws.title, {})
+        ws.reset_dimensions()  # never trust a saved <dimension>: it may be too small
+        for row in ws.iter_rows():
+            for cell in row:
+                value = getattr(cell, "value", None)
+                if value is not None:
+                    cells[(cell.row, cell.column)] = value
+    return sheets
 
 
 def _coordinates(area: str) -> list[list[tuple[int, int]]]:
@@ -92,35 +106,65 @@ def _coordinates(area: str) -> list[list[tuple[int, int]]]:
 
 
 def read_filled(path: Path) -> FilledWorkbook:
-    """Everything entered in a workbook csmetrics generated (any language or layout)."""
-    workbook = _open(path)
+    """Everything entered in a workbook csmetrics generated (any language or layout).
+
+    A workbook whose structure no longer says where its values are (a deleted or
+    broken name, two columns of one month, two categories of one name, counts in
+    a row without a month) is refused, naming the cells, rather than read wrongly."""
+    workbook = _open(path, data_only=True)
     try:
         names = {name: list(defined.destinations) for name, defined in
                  workbook.defined_names.items()}
         properties = {prop.name: str(prop.value) for prop in
                       getattr(workbook, "custom_doc_props", None) or []}
         _check_origin(path, properties, names)
-        cells = _Cells(workbook)
+        formulas = _open(path, data_only=False)
+        try:
+            cells = _Cells(workbook, formulas)
+        finally:
+            formulas.close()
     finally:
         workbook.close()
-    filled = _Reader(path, names, cells).read()
+    language = properties.get("csmetrics_language")
+    filled = _Reader(path, names, cells, DECIMAL_MARKS.get(language or "")).read()
     filled.properties = properties
     return filled
 
 
-def _open(path: Path) -> Any:
+# The decimal mark of each language's usual locale; a workbook whose language is
+# unknown reads only the numbers that no locale could read differently.
+DECIMAL_MARKS = {"en": ".", "zh-CN": ".", "ru": ",", "af": ","}
+MAX_UNPACKED = 200 * 2**20  # bytes: a csmetrics workbook unpacks to well under 1 MB
+MAX_PART = 100 * 2**20
+
+
+def _open(path: Path, data_only: bool) -> Any:
     from openpyxl import load_workbook
 
     if not path.is_file():
         raise UsageError(f"{path}: no such workbook")
     if not zipfile.is_zipfile(path):
         raise UsageError(f"{path}: not an .xlsx workbook (or the file is damaged)")
+    _check_size(path)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return load_workbook(path, read_only=True, data_only=True)
+            return load_workbook(path, read_only=True, data_only=data_only)
     except Exception as error:  # openpyxl raises many kinds for a damaged file
         raise UsageError(f"{path}: cannot read the workbook, it looks damaged ({error})") from None
+
+
+def _check_size(path: Path) -> None:
+    """Refuse a workbook that would unpack to far more than any filled tracker
+    (a zip bomb, or not a csmetrics workbook), before reading any of it."""
+    with zipfile.ZipFile(path) as archive:
+        parts = archive.infolist()
+    largest = max(parts, key=lambda part: part.file_size, default=None)
+    total = sum(part.file_size for part in parts)
+    if total > MAX_UNPACKED or (largest is not None and largest.file_size > MAX_PART):
+        raise UsageError(f"{path}: unpacks to {total / 2**20:.0f} MB (largest part "
+                         f"{largest.filename if largest else ''}); csmetrics reads workbooks of "
+                         f"at most {MAX_UNPACKED // 2**20} MB unpacked, {MAX_PART // 2**20} MB a part")
 
 
 def _check_origin(path: Path, properties: dict[str, str], names: dict[str, Any]) -> None:
@@ -138,121 +182,308 @@ def _check_origin(path: Path, properties: dict[str, str], names: dict[str, Any])
                          f"reads layout {contract.LAYOUT_VERSION}): upgrade csmetrics")
 
 
-class _Reader:
-    def __init__(self, path: Path, names: dict[str, Any], cells: _Cells):
-        self.path, self.names, self.cells = path, names, cells
-        self.problems: list[str] = []
+Cell = tuple[int, int]  # (row, column), 1-based as openpyxl counts
 
-    def place(self, name: str) -> tuple[str, list[list[tuple[int, int]]]] | None:
+
+class _Reader:
+    """Reads one workbook's values by their names. ``problems`` are values that
+    cannot be carried as they are (listed; --drop-data lets them go); ``defects``
+    are places where the workbook no longer says what a value means (they stop
+    the run, naming the cells)."""
+
+    def __init__(self, path: Path, names: dict[str, Any], cells: _Cells,
+                 decimal_mark: str | None):
+        self.path, self.names, self.cells = path, names, cells
+        self.decimal_mark = decimal_mark
+        self.problems: list[str] = []
+        self.defects: list[str] = []
+
+    def place(self, name: str) -> tuple[str, list[list[Cell]]] | None:
         """The sheet and cells a defined name refers to; a name whose cells were
-        deleted (``#REF!``) is an error worth stopping for, not an empty range."""
-        destinations = self.names.get(name) or []
-        if not destinations:
+        deleted (``#REF!``) is a defect worth stopping for, not an empty range."""
+        if name not in self.names:
             return None
-        sheet, area = destinations[0]
-        sheet = sheet.replace("''", "'")  # openpyxl keeps a quoted name's doubled apostrophe
+        destinations = self.names[name]
+        area = destinations[0][1] if destinations else "#REF!"
         try:
+            sheet, area = destinations[0]
             cells = _coordinates(area)
-        except (TypeError, ValueError):
-            raise UsageError(f"{self.path}: the name {name} no longer refers to cells "
-                             f"({area}); was a row or column deleted?") from None
+        except (IndexError, TypeError, ValueError):
+            self.defects.append(f"the name {name} no longer refers to cells ({area}); was a row "
+                                "or column deleted? Define the name again (Formulas › Name "
+                                "Manager; LibreOffice: Sheet › Named Ranges) or start from a backup")
+            return None
+        sheet = sheet.replace("''", "'")  # openpyxl keeps a quoted name's doubled apostrophe
         if sheet not in self.cells.sheets:
-            raise UsageError(f"{self.path}: the name {name} refers to a missing sheet {sheet!r}")
+            self.defects.append(f"the name {name} refers to a missing sheet {sheet!r}")
+            return None
         return sheet, cells
 
-    def grid(self, name: str) -> list[list[Any]]:
-        """Raw values of a defined name's area, row by row."""
-        found = self.place(name)
-        if found is None:
-            return []
-        sheet, cells = found
-        values = self.cells.sheets[sheet]
-        return [[values.get(rc) for rc in row] for row in cells]
-
-    def area_cells(self, name: str) -> list[str]:
+    def where(self, sheet: str, cell: Cell) -> str:
         from openpyxl.utils.cell import get_column_letter
 
+        return f"{sheet}!{get_column_letter(cell[1])}{cell[0]}"
+
+    def value(self, sheet: str, cell: Cell) -> Any:
+        return self.cells.sheets[sheet].get(cell)
+
+    def number_at(self, sheet: str, cell: Cell, what: str) -> Value:
+        value = self.value(sheet, cell)
+        formula = self.cells.formulas.get(sheet, {}).get(cell)
+        if formula is not None and value is None:
+            self.problems.append(f"{self.where(sheet, cell)} ({what}): holds the formula "
+                                 f"{shown(formula)}, whose result the file does not have; open "
+                                 "and save it in a spreadsheet application, or type the number")
+            return None
+        parsed, problem = parse_number(value, self.decimal_mark)
+        if problem:
+            self.problems.append(f"{self.where(sheet, cell)} ({what}): {problem}")
+        return parsed
+
+    def numbers(self, name: str, what: str) -> list[Value]:
         found = self.place(name)
         if found is None:
             return []
         sheet, cells = found
-        return [f"{sheet}!{get_column_letter(c)}{r}" for row in cells for r, c in row]
-
-    def numbers(self, name: str, what: str) -> list[Value]:
-        flat = [v for row in self.grid(name) for v in row]
-        places = self.area_cells(name)
-        return [self.number(v, f"{place} ({what})") for v, place in zip(flat, places, strict=True)]
-
-    def number(self, value: Any, where: str) -> Value:
-        parsed, problem = parse_number(value)
-        if problem:
-            self.problems.append(f"{where}: {problem}")
-        return parsed
+        return [self.number_at(sheet, cell, what) for row in cells for cell in row]
 
     def read(self) -> FilledWorkbook:
-        starts = [_as_date(v) for v in (self.grid(contract.PERIOD_START) or [[]])[0]]
-        if not starts or any(s is None for s in starts):
-            raise UsageError(f"{self.path}: the period_start dates are missing or not dates")
-        filled = FilledWorkbook(self.path, starts)  # type: ignore[arg-type]
+        starts = self.period_starts()
+        filled = FilledWorkbook(self.path, starts)
         for item in ENTERED_INPUTS:
             name = contract.input_name(item.id)
             if name in self.names:
                 filled.inputs[item.id] = self.numbers(name, name)
-        filled.volume = self.by_header(contract.VOLUME)
-        filled.channels = self.by_header(contract.CHANNELS)
+        months = self.grid_months(starts)
+        filled.volume = self.by_header(contract.VOLUME, months, len(starts))
+        filled.channels = self.by_header(contract.CHANNELS, months, len(starts))
         for kpi_id in KPI_BY_ID:
             name = contract.target_name(kpi_id)
-            if name in self.names:
-                filled.targets[kpi_id] = self.numbers(name, name)[0]
+            if name in self.names and (values := self.numbers(name, name)):
+                filled.targets[kpi_id] = values[0]
         filled.calculators = self.calculator_inputs()
-        filled.kpis = tuple(k for k in KPI_BY_ID if contract.kpi_name(k) in self.names)
-        if contract.GROSS_MARGIN in self.names:
-            filled.gross_margin = self.numbers(contract.GROSS_MARGIN, "gross margin")[0]
+        filled.kpis = self.kpis()
+        self.check_formulas(filled.kpis)
+        if contract.GROSS_MARGIN in self.names and (
+                values := self.numbers(contract.GROSS_MARGIN, "gross margin")):
+            filled.gross_margin = values[0]
             filled.had_gross_margin = True
+        self.check_names(filled.kpis)
+        if self.defects:
+            raise UsageError(f"{self.path}: the workbook no longer says where some values "
+                             "belong, so nothing was written:\n"
+                             + "\n".join(f"  {line}" for line in self.defects))
         filled.problems = self.problems
         return filled
 
-    def by_header(self, grid: contract.Grid) -> dict[str, list[Value]]:
-        headers = (self.grid(grid.labels) or [[]])[0]
-        rows = self.grid(grid.counts)
-        places = self.area_cells(grid.counts)
-        width = len(headers)
+    def period_starts(self) -> list[dt.date]:
+        found = self.place(contract.PERIOD_START)
+        if found is None:
+            self.defects.append(f"the name {contract.PERIOD_START} (the Tracker's month dates) "
+                                "is missing")
+            raise UsageError(f"{self.path}: " + "; ".join(self.defects))
+        sheet, cells = found
+        places = cells[0] if cells else []
+        starts = [_as_date(self.value(sheet, cell)) for cell in places]
+        if not starts or any(start is None for start in starts):
+            raise UsageError(f"{self.path}: the period_start dates are missing or not dates")
+        seen: dict[dt.date, Cell] = {}
+        for start, cell in zip(starts, places, strict=True):
+            assert start is not None
+            if start in seen:
+                self.defects.append(f"{self.where(sheet, seen[start])} and {self.where(sheet, cell)}"
+                                    f" are both the month {start:%Y-%m}: every period column needs "
+                                    "its own month")
+            seen.setdefault(start, cell)
+        return [start for start in starts if start is not None]
+
+    def grid_months(self, starts: list[dt.date]) -> dict[int, int]:
+        """The month each row of the Ticket Volume grids holds, from its month label
+        (rows a team inserted or sorted are matched by label, not position)."""
+        found = self.place(contract.VOLUME.counts) or self.place(contract.CHANNELS.counts)
+        if found is None:
+            return {}
+        sheet, cells = found
+        labels = month_labels(starts)
+        months: dict[int, int] = {}
+        first_row: dict[int, int] = {}
+        for row in (cells_row[0][0] for cells_row in cells):
+            label = self.value(sheet, (row, VolumeLayout.MONTH_COL + 1))
+            month = _month_of(label, starts, labels)
+            if month is None:
+                continue
+            if month in first_row:
+                self.defects.append(f"{sheet} rows {first_row[month]} and {row} are both "
+                                    f"{starts[month]:%Y-%m}: each month needs one row")
+                continue
+            first_row[month] = row
+            months[row] = month
+        if not months and len(cells) == len(starts):  # labels rewritten: rows stay in order
+            months = {cells_row[0][0]: index for index, cells_row in enumerate(cells)}
+        return months
+
+    def by_header(self, grid: contract.Grid, months: dict[int, int],
+                  count: int) -> dict[str, list[Value]]:
+        headers, counts = self.place(grid.labels), self.place(grid.counts)
+        if headers is None or counts is None:
+            return {}
+        sheet, header_cells = headers
+        _, rows = counts
         series: dict[str, list[Value]] = {}
-        for index, header in enumerate(headers):
+        keys: dict[str, Cell] = {}
+        for index, cell in enumerate(header_cells[0]):
+            header = self.value(sheet, cell)
             name = str(header).strip() if header is not None else f"(column {index + 1})"
-            series[name] = [self.number(row[index], f"{places[r * width + index]} ({name})")
-                            for r, row in enumerate(rows)]
+            if name.casefold() in keys:
+                self.defects.append(f"{self.where(sheet, keys[name.casefold()])} and "
+                                    f"{self.where(sheet, cell)} are both headed {shown(name)} "
+                                    "(names match case-insensitively): rename one")
+                continue
+            keys[name.casefold()] = cell
+            values: list[Value] = [None] * count
+            for row in rows:
+                place = row[index]
+                number = self.number_at(sheet, place, name)
+                month = months.get(place[0])
+                if month is not None:
+                    values[month] = number
+                elif number is not None:
+                    label = self.value(sheet, (place[0], VolumeLayout.MONTH_COL + 1))
+                    self.defects.append(f"{self.where(sheet, place)} ({name}): {number:g} is in "
+                                        f"a row whose month ({shown(label)}) is not one of this "
+                                        "workbook's months")
+            series[name] = values
         return series
 
     def calculator_inputs(self) -> dict[str, dict[str, Value]]:
         found: dict[str, dict[str, Value]] = {}
         for name in self.names:
-            if parsed := contract.parse_calculator_input(name):
+            if (parsed := contract.parse_calculator_input(name)) and (
+                    values := self.numbers(name, name)):
                 calc_id, input_id = parsed
-                found.setdefault(calc_id, {})[input_id] = self.numbers(name, name)[0]
+                found.setdefault(calc_id, {})[input_id] = values[0]
         return found
 
+    def kpis(self) -> tuple[str, ...]:
+        """The metrics the workbook has: any of a KPI's names tells (a deleted
+        ``kpi_`` name then shows up as missing rather than as a metric left out)."""
+        families = (contract.kpi_name, contract.quarter_name, contract.year_name,
+                    contract.target_name)
+        present = {k for k in KPI_BY_ID if any(family(k) in self.names for family in families)}
+        return Selection.of(tuple(present)).kpis if present else ()
 
-def parse_number(value: Any) -> tuple[Value, str | None]:
+    def check_formulas(self, kpis: tuple[str, ...]) -> None:
+        """A number typed over a KPI's formula has no place in the new workbook,
+        which computes the KPI again: it is listed, never dropped silently."""
+        if not self.cells.formulas:
+            return
+        for kpi_id in kpis:
+            for name in (contract.kpi_name(kpi_id), contract.quarter_name(kpi_id),
+                         contract.year_name(kpi_id)):
+                found = self.place(name)
+                if found is None:
+                    continue
+                sheet, cells = found
+                formulas = self.cells.formulas.get(sheet, {})
+                for cell in (cell for row in cells for cell in row):
+                    value = self.value(sheet, cell)
+                    if cell not in formulas and value not in (None, ""):
+                        self.problems.append(
+                            f"{self.where(sheet, cell)} ({name}): {shown(value)} was typed over "
+                            "the formula; the new workbook computes this cell again")
+
+    def check_names(self, kpis: tuple[str, ...]) -> None:
+        """Every name of an entered value that the workbook's metrics need is there;
+        values behind a deleted name cannot be found, so the name is listed like a
+        value that would be lost. A workbook without any KPI's names lost them all:
+        it is checked against every metric."""
+        for name in sorted(contract.entered_names(Selection.of(kpis or None)) - set(self.names)):
+            self.problems.append(f"the name {name} is missing, so the values behind it cannot be "
+                                 "found; define it again (Formulas › Name Manager; LibreOffice: "
+                                 "Sheet › Named Ranges), or use --drop-data to go ahead without them")
+
+
+def month_labels(starts: list[dt.date]) -> dict[str, int]:
+    """The month labels of the Ticket Volume rows in every language, normalised."""
+    labels: dict[str, int] = {}
+    for language in LANGUAGES:
+        text = Text(language)
+        names = text("month_names").split()
+        for index, start in enumerate(starts):
+            label = text("month_label", month_name=names[start.month - 1], year=start.year)
+            labels.setdefault(_normal(label), index)
+        text.save()
+    return labels
+
+
+def _normal(label: str) -> str:
+    return _SPACES.sub(" ", label).strip().casefold()
+
+
+def _month_of(label: Any, starts: list[dt.date], labels: dict[str, int]) -> int | None:
+    if isinstance(label, dt.datetime | dt.date):
+        month = dt.date(label.year, label.month, 1)
+        return starts.index(month) if month in starts else None
+    return labels.get(_normal(str(label))) if label is not None else None
+
+
+def parse_number(value: Any, decimal_mark: str | None = ".") -> tuple[Value, str | None]:
     """A cell value as a number: numbers as they are, text only where unambiguous
-    ("12", "12 ", "1,234", "1 234"); anything else is reported, never guessed."""
+    in the workbook's locale (``decimal_mark`` "." or ","; None where the locale is
+    unknown). "12", "1 234" and "1,234" (with a decimal point) or "1,25" (with a
+    decimal comma) are read; anything else is reported, never guessed."""
     if value is None:
         return None, None
     if isinstance(value, bool):
         return None, f"{value!r} is not a number"
     if isinstance(value, int | float):
-        return float(value), None
+        number = float(value)
+        return (number, None) if math.isfinite(number) else (None, f"{value!r} is not a finite number")
     if isinstance(value, dt.datetime | dt.date):
         return None, f"a date ({value}) where a number belongs"
     text = _SPACES.sub(" ", str(value)).strip()
     if not text:
         return None, None
-    compact = text.replace(" ", "")
-    if _PLAIN_NUMBER.fullmatch(compact) and (" " not in text or re.fullmatch(r"\d{1,3}( \d{3})+", text)):
-        return float(compact), None
-    if _THOUSANDS.fullmatch(compact) and " " not in text:
-        return float(compact.replace(",", "")), None
-    return None, f"the text {str(value)!r} is not an unambiguous number"
+    number = _text_number(text, decimal_mark)
+    if number is None:
+        return None, f"the text {shown(value)} is not an unambiguous number"
+    if not math.isfinite(number):
+        return None, f"the text {shown(value)} is not a finite number"
+    return number, None
+
+
+_GROUPED = re.compile(r"(?P<int>\d{1,3}( \d{3})+)(?P<sep>[.,])?(?P<frac>\d+)?")
+_ONE_MARK = re.compile(r"(?P<int>\d*)(?P<sep>[.,])(?P<frac>\d*)")
+_COMMA_GROUPS = re.compile(r"\d{1,3}(,\d{3})+(\.\d+)?")
+
+
+def _text_number(text: str, mark: str | None) -> float | None:
+    sign = -1.0 if text[:1] == "-" else 1.0
+    body = text[1:] if text[:1] in "+-" else text
+    if body.isascii() and body.isdigit():
+        return sign * float(body)
+    if grouped := _GROUPED.fullmatch(body):  # "1 234", "1 234,5": spaces group thousands
+        if grouped["sep"] and (not grouped["frac"] or (mark is not None and grouped["sep"] != mark)):
+            return None
+        digits = grouped["int"].replace(" ", "") + ("." + grouped["frac"] if grouped["frac"] else "")
+        return sign * float(digits)
+    if (one := _ONE_MARK.fullmatch(body)) and (one["int"] or one["frac"]):
+        if one["sep"] == mark or (mark is None and len(one["frac"]) != 3):
+            return sign * float(f"{one['int'] or 0}.{one['frac'] or 0}")
+        if mark == "." and _COMMA_GROUPS.fullmatch(body):  # "1,234": a thousands comma
+            return sign * float(body.replace(",", ""))
+        return None
+    if mark == "." and _COMMA_GROUPS.fullmatch(body):  # "1,234,567.5"
+        return sign * float(body.replace(",", ""))
+    if mark != "," and _PLAIN_NUMBER.fullmatch(body):  # exponents: "1e5", "2.5E-3"
+        return sign * float(body)
+    return None
+
+
+def shown(value: Any, limit: int = 60) -> str:
+    """A value as a message shows it: quoted, and cut when long."""
+    text = str(value)
+    return repr(text) if len(text) <= limit else repr(text[:limit]) + "…"
 
 
 def _as_date(value: Any) -> dt.date | None:

@@ -8,6 +8,7 @@ the ``Context`` they share, and writes the names and properties at the end.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -95,10 +96,13 @@ def _write_properties(workbook: xlsxwriter.Workbook, config: Config, text: Text)
 
 
 def write_workbook(path: str | os.PathLike[str], config: Config | Resolved | None = None,
-                   data: WorkbookData | None = None) -> Path:
+                   data: WorkbookData | None = None, *,
+                   before_replacing: Callable[[Path, Path], None] | None = None) -> Path:
     """Write the workbook to ``path`` atomically: a failure leaves no partial file.
 
-    ``config`` is resolved (checked, defaults filled in) unless it is already."""
+    ``config`` is resolved (checked, defaults filled in) unless it is already.
+    ``before_replacing(written, path)`` sees the finished workbook before it takes
+    ``path``'s place; raising there leaves ``path`` as it was."""
     resolved = config if isinstance(config, Resolved) else resolve(config or Config())
     target = Path(path)
     with atomic_output(target) as temporary:
@@ -110,4 +114,6 @@ def write_workbook(path: str | os.PathLike[str], config: Config | Resolved | Non
         })
         build(workbook, resolved, data or WorkbookData())
         workbook.close()
+        if before_replacing is not None:
+            before_replacing(temporary, target)
     return target

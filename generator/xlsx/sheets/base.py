@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,9 +11,11 @@ from typing import Any
 
 import xlsxwriter
 from xlsxwriter.format import Format
+from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
 from ...config.settings import Config
+from ...errors import UsageError
 from ...images import fit_scale, image_size
 from ...model import reference
 from ...model.calculators import Calculator
@@ -109,8 +112,9 @@ class SheetWriter:
 
     @staticmethod
     def cached(value: float | None) -> float | str:
-        """The cached result of a formula cell: the reference value, "" when blank."""
-        return BLANK_RESULT if value is None else value
+        """The cached result of a formula cell: the reference value, "" when blank
+        (or when it overflows: no infinity or NaN is ever written to a file)."""
+        return BLANK_RESULT if value is None or not math.isfinite(value) else value
 
     def unit_text(self, unit: Unit) -> str:
         return self.text("unit_money" if unit is Unit.PRICE else f"unit_{unit.value}")
@@ -118,6 +122,9 @@ class SheetWriter:
     def write_input(self, row: int, col: int, value: float | None, unit: Unit) -> None:
         """An unlocked input cell, empty or holding the entered number."""
         fmt = self.styles.input(unit)
+        if value is not None and not math.isfinite(value):
+            raise UsageError(f"{self.ws.name}!{xl_rowcol_to_cell(row, col)}: {value} is not a "
+                             "finite number")
         if value is None:
             self.ws.write_blank(row, col, None, fmt)
         else:

@@ -1,0 +1,337 @@
+"""Regeneration never loses what a team typed, whatever they did to the workbook
+(shared/spec/workbook.md, "Regeneration contract"): values are found by what they
+mean, defects stop the run naming the cell, and nothing is dropped silently.
+
+The edits here are made with openpyxl, as a script or an add-on would make them;
+openpyxl's save drops the charts, which the reader does not need.
+"""
+
+from __future__ import annotations
+
+import random
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from csmetrics.cli import main
+from csmetrics.config.resolve import resolve_config
+from csmetrics.config.settings import Config
+from csmetrics.errors import UsageError
+from csmetrics.model.data import WorkbookData
+from csmetrics.xlsx import contract
+from csmetrics.xlsx.reader import parse_number, read_filled
+from csmetrics.xlsx.writer import write_workbook
+from openpyxl import load_workbook
+from openpyxl.utils.cell import range_boundaries
+
+MONTHS = 12
+
+
+def filled_workbook(path: Path, seed: int = 1, language: str = "en") -> WorkbookData:
+    """A workbook with every tracker input, category and channel filled."""
+    config = resolve_config(Config(language=language))
+    rng = random.Random(seed)
+
+    def series() -> list[float | None]:
+        return [float(rng.randint(1, 500)) for _ in range(MONTHS)]
+
+    data = WorkbookData(inputs={"csat_responses": series(), "csat_satisfied": series(),
+                                "agents": series()},
+                        volume={name: series() for name in config.categories or ()},
+                        channels={name: series() for name in config.channels or ()})
+    write_workbook(path, config, data)
+    return data
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+def edit(path: Path, change) -> Path:
+    """Open the workbook in openpyxl, let ``change`` edit it, save it over itself."""
+    book = load_workbook(path)
+    change(book)
+    book.save(path)
+    return path
+
+
+def name_cells(book, name: str) -> tuple[str, list[list[str]]]:
+    sheet, area = next(iter(book.defined_names[name].destinations))
+    min_col, min_row, max_col, max_row = range_boundaries(area.replace("$", ""))
+    return sheet, [[f"{chr(64 + col)}{row}" for col in range(min_col, max_col + 1)]
+                   for row in range(min_row, max_row + 1)]
+
+
+def regenerate(path: Path, *extra: str):
+    return run("generate", "--from", str(path), "--out", str(path), *extra)
+
+
+# --------------------------------------------------------------------------- no command destroys data
+
+
+def test_a_plain_generate_refuses_to_write_over_a_filled_workbook(tmp_path):
+    book = tmp_path / "team.xlsx"
+    filled_workbook(book)
+    before = book.read_bytes()
+    result = run("generate", "--out", str(book))
+    assert result.exit_code == 2
+    assert "holds" in result.stderr and f"--from {book} --out {book}" in result.stderr
+    assert book.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["team.xlsx"]
+
+
+def test_carrying_one_workbook_onto_another_filled_one_is_refused(tmp_path):
+    source, other = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
+    filled_workbook(source, seed=1)
+    filled_workbook(other, seed=2)
+    before = other.read_bytes()
+    result = run("generate", "--from", str(source), "--out", str(other))
+    assert result.exit_code == 2 and "holds" in result.stderr
+    assert other.read_bytes() == before
+
+
+def test_an_empty_workbook_and_a_foreign_file_are_handled_as_expected(tmp_path):
+    book = tmp_path / "book.xlsx"
+    assert run("generate", "--out", str(book)).exit_code == 0
+    assert run("generate", "--out", str(book), "--lang", "ru").exit_code == 0  # nothing entered
+    foreign = tmp_path / "mine.xlsx"
+    with zipfile.ZipFile(foreign, "w") as archive:
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+    before = foreign.read_bytes()
+    result = run("generate", "--out", str(foreign))
+    assert result.exit_code == 2 and "not a workbook csmetrics can read back" in result.stderr
+    assert foreign.read_bytes() == before
+
+
+def test_regenerating_in_place_still_works_and_keeps_a_backup(tmp_path):
+    book = tmp_path / "team.xlsx"
+    data = filled_workbook(book)
+    result = regenerate(book, "--company", "Acme")
+    assert result.exit_code == 0, result.stderr
+    assert any(p.name.startswith("team.backup-") for p in tmp_path.iterdir())
+    assert read_filled(book).inputs["csat_responses"] == data.inputs["csat_responses"]
+
+
+# --------------------------------------------------------------------------- names
+
+
+def test_a_deleted_name_is_listed_and_refused(tmp_path):
+    book = filled_workbook_path(tmp_path)
+    edit(book, lambda wb: [wb.defined_names.pop(n) for n in ("vol_counts", "inp_agents")])
+    result = regenerate(book)
+    assert result.exit_code == 2
+    assert "the name inp_agents is missing" in result.stderr
+    assert "the name vol_counts is missing" in result.stderr
+    assert regenerate(book, "--drop-data").exit_code == 0
+
+
+def test_with_only_period_start_left_every_name_is_listed(tmp_path):
+    book = filled_workbook_path(tmp_path)
+    edit(book, lambda wb: [wb.defined_names.pop(n) for n in list(wb.defined_names)
+                           if n != contract.PERIOD_START])
+    result = regenerate(book)
+    assert result.exit_code == 2, result.stderr
+    assert "not a workbook made by csmetrics" not in result.stderr
+    assert "the name inp_csat_responses is missing" in result.stderr or \
+        "no csmetrics" in result.stderr
+
+
+@pytest.mark.parametrize("name", ["target_csat", "calc_nps_score_9", "assumption_gross_margin",
+                                  "inp_csat_responses", "vol_categories"])
+def test_a_name_broken_to_ref_stops_with_a_message_naming_it(tmp_path, name):
+    book = filled_workbook_path(tmp_path)
+    before = book.read_bytes()
+
+    def breaks(wb):
+        wb.defined_names[name].attr_text = "#REF!"
+
+    edit(book, breaks)
+    before = book.read_bytes()
+    result = regenerate(book)
+    assert result.exit_code == 2, result.output
+    assert f"the name {name} no longer refers to cells" in result.stderr
+    assert "Traceback" not in result.stderr and "index" not in result.stderr
+    assert book.read_bytes() == before
+
+
+# --------------------------------------------------------------------------- grids by label
+
+
+def filled_workbook_path(tmp_path: Path, seed: int = 1, language: str = "en") -> Path:
+    book = tmp_path / "team.xlsx"
+    filled_workbook(book, seed, language)
+    return book
+
+
+def test_sorted_volume_rows_are_carried_by_their_month(tmp_path):
+    book = filled_workbook_path(tmp_path)
+    before = read_filled(book)
+
+    def sort_rows(wb):
+        sheet, cells = name_cells(wb, contract.VOLUME.counts)
+        ws = wb[sheet]
+        rows = [int("".join(c for c in row[0] if c.isdigit())) for row in cells]
+        width = ws.max_column
+        content = [[ws.cell(r, c).value for c in range(1, width + 1)] for r in rows]
+        order = list(range(len(rows)))
+        random.Random(3).shuffle(order)
+        for target, source in zip(rows, order, strict=True):
+            for c in range(1, width + 1):
+                value = content[source][c - 1]
+                if isinstance(value, str) and value.startswith("="):
+                    value = None  # the row totals are formulas: leave them out of the sort
+                ws.cell(target, c).value = value
+
+    edit(book, sort_rows)
+    after = read_filled(book)
+    assert after.volume == before.volume and after.channels == before.channels
+
+
+def test_an_inserted_volume_row_shifts_nothing(tmp_path):
+    book = filled_workbook_path(tmp_path)
+    before = read_filled(book)
+
+    def insert_row(wb):
+        sheet, cells = name_cells(wb, contract.VOLUME.counts)
+        ws = wb[sheet]
+        first = int("".join(c for c in cells[0][0] if c.isdigit()))
+        ws.insert_rows(first + 4)  # inside the grid, as LibreOffice would: names grow
+        for name in (contract.VOLUME.counts, contract.CHANNELS.counts):
+            defined = wb.defined_names[name]
+            sheet_part, area = defined.attr_text.split("!")
+            start, end = area.split(":")
+            column, row = end.rstrip("0123456789"), int(end.lstrip("$ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+            defined.attr_text = f"{sheet_part}!{start}:{column}{row + 1}"
+
+    edit(book, insert_row)
+    after = read_filled(book)
+    assert after.volume == before.volume and after.channels == before.channels
+
+
+def test_counts_in_a_row_without_a_month_stop_the_run(tmp_path):
+    book = filled_workbook_path(tmp_path)
+
+    def relabel(wb):
+        sheet, cells = name_cells(wb, contract.VOLUME.counts)
+        row = int("".join(c for c in cells[2][0] if c.isdigit()))
+        wb[sheet][f"A{row}"] = "sometime"
+
+    edit(book, relabel)
+    result = regenerate(book)
+    assert result.exit_code == 2
+    assert "'sometime') is not one of this workbook's months" in result.stderr
+
+
+def test_category_headers_that_collide_stop_the_run_naming_both_cells(tmp_path):
+    book = filled_workbook_path(tmp_path)
+
+    def collide(wb):
+        sheet, cells = name_cells(wb, contract.VOLUME.labels)
+        wb[sheet][cells[0][0]] = "shipping"
+        wb[sheet][cells[0][1]] = "Shipping"
+
+    edit(book, collide)
+    result = regenerate(book)
+    assert result.exit_code == 2
+    assert "are both headed 'Shipping'" in result.stderr or "are both headed 'shipping'" \
+        in result.stderr
+
+
+def test_two_columns_of_the_same_month_stop_the_run(tmp_path):
+    book = filled_workbook_path(tmp_path)
+
+    def duplicate(wb):
+        sheet, cells = name_cells(wb, contract.PERIOD_START)
+        wb[sheet][cells[0][1]] = wb[sheet][cells[0][0]].value
+
+    edit(book, duplicate)
+    result = regenerate(book)
+    assert result.exit_code == 2
+    assert "are both the month 2026-01" in result.stderr
+
+
+# --------------------------------------------------------------------------- values in odd places
+
+
+def test_numbers_typed_over_a_kpi_formula_are_listed(tmp_path):
+    book = filled_workbook_path(tmp_path)
+
+    def type_over(wb):
+        sheet, cells = name_cells(wb, contract.kpi_name("tickets_new"))
+        for index, ref in enumerate(cells[0]):
+            wb[sheet][ref] = 100 + index
+
+    edit(book, type_over)
+    result = regenerate(book)
+    assert result.exit_code == 2
+    assert result.stderr.count("was typed over the formula") >= 12
+
+
+def test_a_formula_without_its_saved_result_is_listed_not_blanked(tmp_path):
+    book = filled_workbook_path(tmp_path)
+
+    def formula(wb):
+        sheet, cells = name_cells(wb, contract.input_name("agents"))
+        wb[sheet][cells[0][0]] = "=2+3"  # openpyxl saves no cached result
+
+    edit(book, formula)
+    result = regenerate(book)
+    assert result.exit_code == 2
+    assert "holds the formula '=2+3', whose result the file does not have" in result.stderr
+
+
+def test_text_numbers_follow_the_workbooks_locale(tmp_path):
+    book = filled_workbook_path(tmp_path, language="ru")
+
+    def paste(wb):
+        sheet, cells = name_cells(wb, contract.input_name("agents"))
+        wb[sheet][cells[0][0]] = "1,250"
+        wb[sheet][cells[0][1]] = "1 250"
+
+    edit(book, paste)
+    filled = read_filled(book)
+    assert filled.inputs["agents"][:2] == [1.25, 1250.0]
+    assert parse_number("1,250", ".") == (1250.0, None)
+    assert parse_number("1,250", None)[0] is None  # no locale: ambiguous
+
+
+@pytest.mark.parametrize(("text", "mark", "number"), [
+    ("12", ".", 12.0), ("1 234", ",", 1234.0), ("1 234,5", ",", 1234.5), ("1,5", ",", 1.5),
+    ("1,234.5", ".", 1234.5), ("12.5", ".", 12.5), ("1,25", None, 1.25), ("-3", ".", -3.0),
+    ("1.234,5", ".", None), ("12.5", ",", None), ("1.250", None, None), ("12 tickets", ".", None),
+    ("1e999", ".", None), ("1 23", ".", None),
+])
+def test_parse_number_reads_only_unambiguous_text(text, mark, number):
+    assert parse_number(text, mark)[0] == number
+    if number is None:
+        assert parse_number(text, mark)[1]
+
+
+def test_non_finite_values_are_refused_not_written(tmp_path):
+    assert parse_number(float("inf"))[1] == "inf is not a finite number"
+    with pytest.raises(UsageError, match="not a finite number"):
+        write_workbook(tmp_path / "x.xlsx", Config(),
+                       WorkbookData(inputs={"agents": [float("nan")]}))
+    assert not (tmp_path / "x.xlsx").exists()
+    # a huge but finite input: KPIs that overflow are cached blank, never as inf
+    write_workbook(tmp_path / "big.xlsx", Config(),
+                   WorkbookData(inputs={"csat_responses": [1e308] * 12,
+                                        "csat_satisfied": [1e308] * 12}))
+    with zipfile.ZipFile(tmp_path / "big.xlsx") as archive:
+        sheets = [archive.read(n) for n in archive.namelist() if n.startswith("xl/worksheets/")]
+    assert not any(b"<v>inf" in part or b"<v>nan" in part for part in sheets)
+    assert read_filled(tmp_path / "big.xlsx").inputs["csat_responses"][0] == 1e308
+
+
+def test_a_workbook_that_unpacks_too_large_is_refused_before_reading(tmp_path):
+    book = filled_workbook_path(tmp_path)
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(book) as source, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as out:
+        for name in source.namelist():
+            content = source.read(name)
+            if name == "xl/sharedStrings.xml":
+                content += b" " * (300 * 2**20)
+            out.writestr(name, content)
+    with pytest.raises(UsageError, match="unpacks to"):
+        read_filled(bomb)
