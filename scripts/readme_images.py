@@ -8,7 +8,7 @@ Ticket Volume and Formulas & Definitions sheets, cropped to what is printed on
 them and sized to stay small (about 150 KB at most). Needs LibreOffice and
 poppler-utils (pdftoppm, pdftotext), as `csmetrics preview` does.
 
-    python scripts/readme_images.py [--out docs/images]
+    .venv/bin/python scripts/readme_images.py [--out docs/images]
 """
 
 from __future__ import annotations

@@ -6,7 +6,9 @@ session, whichever ``test_static_*`` modules run.
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 
 import pytest
@@ -16,7 +18,9 @@ from static_books import FILLED_CONFIG, FILLED_SEED, HOSTILE_CONFIG, Generated, 
 
 # The compiled-template and rendered-text caches of a test run live in a scratch
 # folder (also for the subprocesses tests start), never in the user's ~/.cache.
+# The folder is removed when the run ends.
 os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="csmetrics-test-cache-")
+atexit.register(shutil.rmtree, os.environ["XDG_CACHE_HOME"], ignore_errors=True)
 
 settings.register_profile(
     "default", max_examples=25, deadline=None,
