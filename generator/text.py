@@ -97,7 +97,7 @@ class Text:
         except KeyError:
             raise KeyError(f"text key {key!r} is missing for language {self.language!r}") from None
         if variables:
-            context = template.new_context({**self.variables, **variables})
+            context: jinja2.runtime.Context | None = template.new_context({**self.variables, **variables})
         else:  # most texts need only the workbook's variables: one context per template
             context = self._contexts.get(template.name)
             if context is None:

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh Debian machine: installs LibreOffice and
 # Gnumeric (when run as root and missing), a virtualenv with the package and its
-# test dependencies, then runs ruff and pytest. Extra arguments go to pytest.
+# test dependencies, then runs ruff, mypy and pytest. Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -30,4 +30,5 @@ if ! { .venv/bin/python -m pip install -q --upgrade pip setuptools wheel \
 fi
 rm -f "$log"
 .venv/bin/ruff check generator tests benchmarks
+.venv/bin/mypy
 exec .venv/bin/python -m pytest "$@"

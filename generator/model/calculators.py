@@ -67,8 +67,8 @@ def _score_calculator(id: str, points: int, good_from: int, examples: dict[int, 
 
 # Examples of metrics.md, on the default scales; other scales get the same answers
 # spread from the top of the scale down so that the example still makes sense.
-_CSAT_EXAMPLE = {5: 42, 4: 32, 3: 10, 2: 9, 1: 14}
-_CES_EXAMPLE = {5: 60, 4: 90, 3: 30, 2: 15, 1: 5}
+_CSAT_EXAMPLE: dict[int, float] = {5: 42, 4: 32, 3: 10, 2: 9, 1: 14}
+_CES_EXAMPLE: dict[int, float] = {5: 60, 4: 90, 3: 30, 2: 15, 1: 5}
 
 
 def _rescaled(example: dict[int, float], points: int) -> dict[int, float]:

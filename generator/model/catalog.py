@@ -200,8 +200,9 @@ def kpi_inputs(kpi_id: str) -> set[str]:
     for kind, id in references(KPI_BY_ID[kpi_id].formula):
         if kind == "inp":
             needed.add(id)
-            if INPUT_BY_ID[id].weight:
-                needed.add(INPUT_BY_ID[id].weight)
+            weight = INPUT_BY_ID[id].weight
+            if weight:
+                needed.add(weight)
         elif kind == "kpi":
             needed |= kpi_inputs(id)
     return needed

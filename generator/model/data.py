@@ -55,8 +55,10 @@ class WorkbookData:
     def completed(self, config: Defaults, calculators: tuple[Calculator, ...]) -> WorkbookData:
         """A copy with every cell defined: defaults from the configuration and the
         calculator examples where nothing was given."""
-        targets = dict(config.targets) if self.targets is None else dict(self.targets)
-        calc_values = {
+        targets: dict[str, Value] = (
+            dict(config.targets) if self.targets is None else dict(self.targets)
+        )
+        calc_values: dict[str, dict[str, Value]] = {
             calc.id: {item.id: item.example for item in calc.inputs} for calc in calculators
         }
         if self.calculators is not None:

@@ -54,7 +54,7 @@ def rollup(kind: Rollup, values: Sequence[Value], weights: Sequence[Value] | Non
 
 def series_total(series: Sequence[Series], month: int) -> Value:
     """Total of several series in one month; blank when none is filled."""
-    filled = [s[month] for s in series if s[month] is not None]
+    filled = [value for s in series if (value := s[month]) is not None]
     return sum(filled) if filled else None
 
 

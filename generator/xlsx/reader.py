@@ -444,12 +444,12 @@ def parse_number(value: Any, decimal_mark: str | None = ".") -> tuple[Value, str
     text = _SPACES.sub(" ", str(value)).strip()
     if not text:
         return None, None
-    number = _text_number(text, decimal_mark)
-    if number is None:
+    read = _text_number(text, decimal_mark)
+    if read is None:
         return None, f"the text {shown(value)} is not an unambiguous number"
-    if not math.isfinite(number):
+    if not math.isfinite(read):
         return None, f"the text {shown(value)} is not a finite number"
-    return number, None
+    return read, None
 
 
 _GROUPED = re.compile(r"(?P<int>\d{1,3}( \d{3})+)(?P<sep>[.,])?(?P<frac>\d+)?")

@@ -57,6 +57,7 @@ class FormulasSheet(SheetWriter):
         self._text_row(block.definition_row, "formulas_definition", text(f"{prefix}_definition"))
         self._text_row(block.formula_row, "formulas_formula", text(f"{prefix}_formula"))
         self._text_row(block.better_row, "formulas_better", text(f"better_{calc.better.value}"))
+        assert self.context.data.calculators is not None  # the data is completed
         values = self.context.data.calculators[calc.id]
         for item in calc.inputs:
             row = block.input_rows[item.id]

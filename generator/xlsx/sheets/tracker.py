@@ -188,6 +188,7 @@ class TrackerSheet(SheetWriter):
         label = self.text(input_label_key(input_id))
         ws.write_string(row.row, layout.LABEL_COL, self.text(f"helper_{part}", label=label),
                         self.styles.helper_label)
+        assert item.weight is not None  # helper rows exist only for weighted inputs
         value_row, weight_row = layout.input_row[input_id], layout.input_row[item.weight]
         for column in self.periods.months:
             col = layout.col(column)

@@ -120,7 +120,7 @@ class VolumeSheet(SheetWriter):
             chart = self.context.workbook.add_chart(options)
             for index, colour in enumerate(self.styles.palette(len(names))):
                 col = col_of(index)
-                series = {
+                series: dict[str, object] = {
                     "name": [sheet, layout.HEADER_ROW, col],
                     "categories": months,
                     "values": [sheet, first_row, col, last_row, col],
