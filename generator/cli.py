@@ -82,11 +82,11 @@ def main() -> None:
               help="First month of the (fiscal) year, 1-12 [default: 1].")
 @click.option("--years", type=click.IntRange(*YEARS_RANGE), default=None,
               help="Fiscal years of months to track [default: 1].")
-@click.option("--lang", "language", type=click.Choice(LANGUAGES), default=None,
+@click.option("--lang", "language", type=click.Choice(LANGUAGES, case_sensitive=False), default=None,
               help="Language of the workbook [default: en].")
 @click.option("--company", default=None, help="Company name shown on every sheet.")
 @click.option("--title", default=None, help="Workbook title.")
-@click.option("--currency", type=click.Choice(CURRENCY_CODES), default=None,
+@click.option("--currency", type=click.Choice(CURRENCY_CODES, case_sensitive=False), default=None,
               help="Currency of money cells [default: USD].")
 def generate(out: Path, config_path: Path | None, source: Path | None, drop_data: bool,
              **overrides: object) -> None:
@@ -104,6 +104,9 @@ def generate(out: Path, config_path: Path | None, source: Path | None, drop_data
       csmetrics generate --from filled.xlsx --config csmetrics.toml --out filled.xlsx
           re-brands a filled workbook in place (a backup is kept beside it)
     """
+    if out.suffix.casefold() != ".xlsx":  # before anything is read or written
+        raise UsageError(f"--out {out}: the workbook is an .xlsx file; give a name ending in .xlsx "
+                         f"(e.g. {out.stem or 'workbook'}.xlsx)")
     from .generate import generate_workbook
 
     path, report = generate_workbook(out, config_path=config_path, source=source,

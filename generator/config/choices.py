@@ -17,4 +17,5 @@ MONTH_RANGE = (1, 12)
 
 MAX_COMPANY, MAX_TITLE = 100, 60  # characters
 MAX_NAME = 60  # a category or channel name
-MAX_SHEET = 31  # Excel's limit on a sheet name
+MAX_NAMES = 50  # categories, and channels, per workbook (each one a chart series)
+MAX_SHEET = 31  # Excel's limit on a sheet name, in UTF-16 code units (an emoji is 2)

@@ -7,7 +7,6 @@ gets a "did you mean". Nothing is written when any problem is found.
 from __future__ import annotations
 
 import difflib
-import re
 import tomllib
 from collections.abc import Callable
 from dataclasses import replace
@@ -22,18 +21,25 @@ from .choices import (
     LANGUAGES,
     MAX_COMPANY,
     MAX_NAME,
-    MAX_SHEET,
+    MAX_NAMES,
     MAX_TITLE,
     MONTH_RANGE,
     SHEET_KEYS,
     YEAR_RANGE,
     YEARS_RANGE,
 )
+from .colours import LARGE_TEXT_CONTRAST, WHITE, contrast_ratio, is_colour
 from .resolve import language_defaults
-from .settings import CURRENCIES, Config, ConfigError
-
-COLOUR = re.compile(r"#[0-9A-Fa-f]{6}")
-SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+from .settings import (
+    CURRENCIES,
+    Config,
+    ConfigError,
+    gross_margin_problem,
+    names_count_problem,
+    sheet_name_problem,
+    shown,
+    target_problem,
+)
 
 Check = Callable[[Any], str | None]  # returns a problem, or None when the value is fine
 
@@ -41,7 +47,7 @@ Check = Callable[[Any], str | None]  # returns a problem, or None when the value
 def _describe(value: Any) -> str:
     kind = {bool: "true/false", int: "a number", float: "a number", str: "text",
             list: "a list", dict: "a table"}.get(type(value), type(value).__name__)
-    return f"{value!r} ({kind})"
+    return f"{shown(value)} ({kind})"
 
 
 def _integer(low: int, high: int) -> Check:
@@ -52,9 +58,18 @@ def _integer(low: int, high: int) -> Check:
     return check
 
 
+def _canonical(value: Any, options: tuple[Any, ...]) -> Any:
+    """The option ``value`` names, matching text case-insensitively ("zh-cn" is
+    "zh-CN", "usd" is "USD"); ``value`` itself when it names none."""
+    if isinstance(value, str):
+        return next((o for o in options if isinstance(o, str) and o.casefold() == value.casefold()),
+                    value)
+    return value
+
+
 def _choice(options: tuple[Any, ...]) -> Check:
     def check(value: Any) -> str | None:
-        if value in options and not isinstance(value, bool):
+        if _canonical(value, options) in options and not isinstance(value, bool):
             return None
         return "allowed: " + ", ".join('"" (the language\'s default)' if o == "" else str(o)
                                        for o in options)
@@ -73,14 +88,9 @@ def _text(limit: int, empty_ok: bool = False) -> Check:
     return check
 
 
-def _number(low: float | None = None, high: float | None = None) -> Check:
-    def check(value: Any) -> str | None:
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            return "expected a number"
-        if (low is not None and value < low) or (high is not None and value > high):
-            return f"must be from {low:g} to {high:g}"
-        return None
-    return check
+def _target(kpi_id: str) -> Check:
+    """The rule of ``config_problems``, which applies to a target set in Python too."""
+    return lambda value: target_problem(kpi_id, value)
 
 
 def _boolean(value: Any) -> str | None:
@@ -88,21 +98,35 @@ def _boolean(value: Any) -> str | None:
 
 
 def _colour(value: Any) -> str | None:
-    if isinstance(value, str) and COLOUR.fullmatch(value):
+    if is_colour(value):
         return None
     return 'expected a colour written "#RRGGBB", e.g. "#1F4E79"'
+
+
+def _title_colour(value: Any) -> str | None:
+    """The title is drawn in the primary colour on white: large bold text, 3:1."""
+    if problem := _colour(value):
+        return problem
+    contrast = contrast_ratio(value, WHITE)
+    if contrast >= LARGE_TEXT_CONTRAST:
+        return None
+    rounded_down = int(contrast * 100) / 100  # never "3.00:1, needs 3:1"
+    return (f"too light for the title drawn in it on white (contrast {rounded_down:.2f}:1, "
+            f"needs {LARGE_TEXT_CONTRAST:g}:1); choose a darker colour")
 
 
 def _names(value: Any) -> str | None:
     if not isinstance(value, list) or not value:
         return "expected a non-empty list of names in quotes"
+    if problem := names_count_problem(value):
+        return problem
     seen: set[str] = set()
     for name in value:
         problem = _text(MAX_NAME)(name)
         if problem:
-            return f"name {name!r} {problem}"
+            return f"name {shown(name)} {problem}"
         if name.strip().casefold() in seen:
-            return f"name {name!r} appears twice (names match case-insensitively)"
+            return f"name {shown(name)} appears twice (names match case-insensitively)"
         seen.add(name.strip().casefold())
     return None
 
@@ -115,20 +139,9 @@ def _metrics(value: Any) -> str | None:
     unknown = [v for v in value if v not in KPI_BY_ID]
     if unknown:
         hints = [_did_you_mean(v, KPI_BY_ID) for v in unknown]
-        return "unknown metric " + "; ".join(f"{v!r}{h}" for v, h in zip(unknown, hints, strict=True)) \
+        return "unknown metric " + "; ".join(f"{shown(v)}{h}"
+                                             for v, h in zip(unknown, hints, strict=True)) \
             + " (metric ids: " + ", ".join(KPI_BY_ID) + ")"
-    return None
-
-
-def _sheet_name(value: Any) -> str | None:
-    if problem := _text(MAX_SHEET)(value):
-        return problem
-    if SHEET_FORBIDDEN.search(value):
-        return "must not contain any of [ ] : * ? / \\"
-    if "'" in value:
-        return "must not contain an apostrophe (it breaks references to the sheet)"
-    if value.strip().casefold() == "history":
-        return "'History' is reserved by Excel"
     return None
 
 
@@ -144,16 +157,16 @@ TOP_LEVEL: dict[str, Check] = {
     "years": _integer(*YEARS_RANGE),
     "author": _text(255, empty_ok=True),
     "benchmarks": _boolean,
-    "gross_margin": _number(0, 1),
+    "gross_margin": gross_margin_problem,
     "metrics": _metrics,
 }
 TABLES: dict[str, dict[str, Check]] = {
-    "colors": {"primary": _colour, "accent": _colour},
+    "colors": {"primary": _title_colour, "accent": _colour},
     "surveys": {"csat_scale": _choice((5, 7, 10)), "csat_satisfied_from": _integer(1, 10),
                 "ces_scale": _choice((5, 7)), "ces_easy_from": _integer(1, 7)},
     "tickets": {"categories": _names, "channels": _names},
-    "targets": {kpi.id: _number() for kpi in KPIS},
-    "sheets": {key: _sheet_name for key in SHEET_KEYS},
+    "targets": {kpi.id: _target(kpi.id) for kpi in KPIS},
+    "sheets": {key: sheet_name_problem for key in SHEET_KEYS},
 }
 
 
@@ -165,7 +178,7 @@ def _did_you_mean(key: str, known: Any) -> str:
 def read_config(path: Path, base: Config | None = None) -> Config:
     """The configuration in ``path`` applied over ``base`` (the defaults)."""
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))  # a BOM (Notepad) is fine
     except FileNotFoundError:
         raise ConfigError(f"{path}: configuration file not found") from None
     except (OSError, UnicodeDecodeError) as error:
@@ -191,7 +204,8 @@ def _checked(raw: dict[str, Any], path: Path, problems: list[str]) -> dict[str, 
             for sub, sub_value in value.items():
                 check = TABLES[key].get(sub)
                 if check is None:
-                    problems.append(f"unknown key '{key}.{sub}'{_did_you_mean(sub, TABLES[key])};"
+                    problems.append(f"unknown key {shown(f'{key}.{sub}')}"
+                                    f"{_did_you_mean(sub, TABLES[key])};"
                                     f" allowed: {', '.join(TABLES[key])}")
                 elif problem := check(sub_value):
                     problems.append(f"{key}.{sub} = {_describe(sub_value)}: {problem}")
@@ -204,7 +218,7 @@ def _checked(raw: dict[str, Any], path: Path, problems: list[str]) -> dict[str, 
                 values[key] = value
         else:
             known = [*TOP_LEVEL, *TABLES]
-            problems.append(f"unknown key '{key}'{_did_you_mean(key, known)}")
+            problems.append(f"unknown key {shown(key)}{_did_you_mean(key, known)}")
     return values
 
 
@@ -212,6 +226,9 @@ def _apply(values: dict[str, Any], base: Config, folder: Path, problems: list[st
     for key in ("company", "title", "font", "currency"):
         if key in values and not values[key].strip():
             values.pop(key)  # empty: the language's default
+    for key, options in (("language", LANGUAGES), ("currency", tuple(CURRENCIES))):
+        if key in values:
+            values[key] = _canonical(values[key], options)
     plain = {key: values[key] for key in ("company", "title", "language", "font", "currency",
                                           "year", "start_month", "years", "author", "benchmarks",
                                           "gross_margin") if key in values}
@@ -227,7 +244,8 @@ def _apply(values: dict[str, Any], base: Config, folder: Path, problems: list[st
     config = replace(config, scales=_scales(values, config.scales, problems))
     for key in ("categories", "channels"):
         if f"tickets.{key}" in values:
-            config = replace(config, **{key: tuple(n.strip() for n in values[f"tickets.{key}"])})
+            names: Any = tuple(n.strip() for n in values[f"tickets.{key}"])
+            config = replace(config, **{key: names})
     targets = {k.split(".", 1)[1]: v for k, v in values.items() if k.startswith("targets.")}
     if targets:
         config = replace(config, targets=targets)
@@ -241,15 +259,27 @@ def _logo(value: str, folder: Path, problems: list[str]) -> str | None:
     if not value.strip():
         return None
     path = (folder / value).expanduser()
-    if not path.is_file():
-        problems.append(f"logo = {value!r}: file not found ({path})")
+    try:
+        found = path.is_file()
+    except OSError as error:  # a name too long for the file system, say
+        problems.append(f"logo = {shown(value)}: {error.strerror or 'cannot be read'}")
+        return None
+    if not found:
+        problems.append(f"logo = {shown(value)}: file not found ({_cut_path(path)})")
         return None
     try:
         image_size(path)
     except (OSError, ValueError) as error:
-        problems.append(f"logo = {value!r}: {error}; allowed: a PNG or JPEG image")
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else error
+        problems.append(f"logo = {shown(value)}: {reason}; allowed: a PNG or JPEG image")
         return None
     return str(path.resolve())
+
+
+def _cut_path(path: Path, limit: int = 120) -> str:
+    """A path for a message: its end (the file's name) kept when it is long."""
+    text = str(path)
+    return text if len(text) <= limit else "…" + text[-limit:]
 
 
 def _scales(values: dict[str, Any], scales: Scales, problems: list[str]) -> Scales:
@@ -279,4 +309,5 @@ def starter_config(file_name: str = "csmetrics.toml") -> str:
         file_name=file_name, config=config, languages=LANGUAGES, currencies=list(CURRENCIES),
         kpi_ids=list(KPI_BY_ID), font=config.font, categories=list(config.categories or ()),
         channels=list(config.channels or ()), targets=sorted(config.targets.items()),
+        max_names=MAX_NAMES,
     )

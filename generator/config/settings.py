@@ -5,15 +5,18 @@ The embedded default is what ``csmetrics generate`` writes with no options.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 from ..errors import UsageError
-from ..model.catalog import KPI_BY_ID
+from ..model.catalog import KPI_BY_ID, Unit
 from ..model.periods import MONTHS_PER_YEAR, Periods
 from ..model.scales import Scales
 from ..model.selection import Selection
-from .choices import MAX_COMPANY, MAX_TITLE, YEAR_RANGE, YEARS_RANGE
+from .choices import MAX_COMPANY, MAX_NAMES, MAX_SHEET, MAX_TITLE, YEAR_RANGE, YEARS_RANGE
+from .colours import is_colour
 
 # Starting targets a team is expected to replace with its own; industry benchmarks
 # are shown beside them, never used as the target.
@@ -118,8 +121,104 @@ def config_problems(config: Config) -> list[str]:
     for key, limit in (("company", MAX_COMPANY), ("title", MAX_TITLE)):
         value = getattr(config, key)
         if value is not None and (len(value) > limit or "\n" in value or "\r" in value):
-            shown = repr(value) if len(value) <= 40 else repr(value[:40]) + "…"
-            problems.append(f"{key}: {shown} must be one line of at most {limit} characters")
+            problems.append(f"{key}: {shown(value)} must be one line of at most {limit} characters")
     if config.currency is not None and config.currency not in CURRENCIES:
-        problems.append(f"currency: {config.currency!r} is not one of {', '.join(CURRENCIES)}")
+        problems.append(f"currency: {shown(config.currency)} is not one of {', '.join(CURRENCIES)}")
+    if problem := gross_margin_problem(config.gross_margin):
+        problems.append(f"gross_margin = {shown(config.gross_margin)}: {problem}")
+    for kpi_id, target in config.targets.items():
+        if kpi_id not in KPI_BY_ID:
+            problems.append(f"targets: unknown metric {shown(kpi_id)} (metric ids: "
+                            f"{', '.join(KPI_BY_ID)})")
+        elif target is not None and (problem := target_problem(kpi_id, target)):
+            problems.append(f"targets.{kpi_id} = {shown(target)}: {problem}")
+    for key in ("categories", "channels"):
+        if problem := names_count_problem(getattr(config, key)):
+            problems.append(f"tickets.{key}: {problem}")
+    for key, colour in (("primary", config.primary_color), ("accent", config.accent_color)):
+        if not is_colour(colour):
+            problems.append(f'colors.{key} = {shown(colour)}: expected a colour written "#RRGGBB"')
+    for key, name in config.sheet_names.items():
+        if name != "" and (problem := sheet_name_problem(name)):  # "": the language's name
+            problems.append(f"sheets.{key} = {shown(name)}: {problem}")
     return problems
+
+
+SHOWN = 60  # characters of a value a message shows
+
+
+def shown(value: Any) -> str:
+    """A value as a message shows it: its repr, cut after 60 characters."""
+    if isinstance(value, str) and len(value) > SHOWN:
+        return repr(value[:SHOWN]) + "…"
+    text = repr(value)
+    return text if len(text) <= SHOWN + 2 else text[:SHOWN] + "…"
+
+
+def number_problem(value: Any) -> str | None:
+    """A number a workbook can hold: not true/false, not nan or infinity."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return "expected a number"
+    if not math.isfinite(value):
+        return "expected a finite number (nan and inf have no place in a workbook)"
+    return None
+
+
+def gross_margin_problem(value: Any) -> str | None:
+    if problem := number_problem(value):
+        return problem
+    return None if 0 <= value <= 1 else "must be from 0 to 1"
+
+
+def target_problem(kpi_id: str, value: Any) -> str | None:
+    """A KPI's target in the KPI's unit: percentages as fractions 0..1, NPS
+    -100..100, times, counts, money and ratios 0 or more."""
+    if problem := number_problem(value):
+        return problem
+    unit = KPI_BY_ID[kpi_id].unit
+    if unit is Unit.PERCENT:
+        if 0 <= value <= 1:
+            return None
+        hint = f"; did you mean {_as_fraction(value)}?" if 1 < value <= 100 else ""
+        return f"a percentage is written as a fraction from 0 to 1 (0.85 = 85 %){hint}"
+    if unit is Unit.POINTS:
+        return None if -100 <= value <= 100 else "must be from -100 to 100 (NPS points)"
+    return None if value >= 0 else "must be 0 or more"
+
+
+def _as_fraction(percent: float) -> str:
+    """90 -> "0.90", 85.5 -> "0.855": at least two decimals, no float noise."""
+    whole, _, decimals = f"{percent / 100:.4f}".rstrip("0").partition(".")
+    return f"{whole}.{decimals.ljust(2, '0')}"
+
+
+def names_count_problem(names: Any) -> str | None:
+    """Categories, or channels: each one is a column and a chart series."""
+    if names is not None and len(names) > MAX_NAMES:
+        return f"{len(names)} names; at most {MAX_NAMES}"
+    return None
+
+
+SHEET_FORBIDDEN = frozenset("[]:*?/\\")
+
+
+def sheet_name_problem(name: Any) -> str | None:
+    """Excel's rules for a sheet name, plus no apostrophe at all (it breaks
+    references to the sheet) and 'History' reserved."""
+    if not isinstance(name, str):
+        return "expected text in quotes"
+    if not name.strip():
+        return "must not be empty"
+    if "\n" in name or "\r" in name:
+        return "must be on one line"
+    length = len(name.encode("utf-16-le", "surrogatepass")) // 2  # Excel counts UTF-16 code units
+    if length > MAX_SHEET:
+        extra = " in Excel's count (an emoji counts 2)" if length != len(name) else ""
+        return f"is {length} characters long{extra}; at most {MAX_SHEET}"
+    if SHEET_FORBIDDEN.intersection(name):
+        return "must not contain any of [ ] : * ? / \\"
+    if "'" in name:
+        return "must not contain an apostrophe (it breaks references to the sheet)"
+    if name.strip().casefold() == "history":
+        return "'History' is reserved by Excel"
+    return None

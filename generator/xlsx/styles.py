@@ -1,4 +1,10 @@
-"""Cell formats by role, built once per workbook from the branding colours."""
+"""Cell formats by role, built once per workbook from the branding colours.
+
+Text stays readable whatever the brand: on a primary or accent fill it is white,
+or near-black where white would not reach WCAG's 4.5:1 (a light brand colour);
+text drawn in the primary colour on white falls back to near-black below the
+contrast its size needs (a configuration file refuses such a primary colour).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +13,7 @@ from typing import Any
 from xlsxwriter.format import Format
 from xlsxwriter.workbook import Workbook
 
+from ..config.colours import DARK, LARGE_TEXT_CONTRAST, TEXT_CONTRAST, WHITE, contrast_ratio, text_colour_on
 from ..config.settings import Config
 from ..model.catalog import Unit
 
@@ -31,6 +38,12 @@ class Styles:
         self._config = config
         self._date_format = date_format
         self._cache: dict[tuple[Any, ...], Format] = {}
+        # text on the brand fills, and the primary colour as text on white
+        self.on_primary = text_colour_on(config.primary_color)
+        self.on_accent = text_colour_on(config.accent_color)
+        primary_on_white = contrast_ratio(config.primary_color, WHITE)
+        self.title_color = config.primary_color if primary_on_white >= LARGE_TEXT_CONTRAST else DARK
+        self.group_color = config.primary_color if primary_on_white >= TEXT_CONTRAST else DARK
         self.number_formats = {
             Unit.COUNT: "#,##0",
             Unit.FTE: "#,##0.0",
@@ -51,8 +64,7 @@ class Styles:
     # text --------------------------------------------------------------
     @property
     def title(self) -> Format:
-        return self._format(("title",), bold=True, font_size=16,
-                            font_color=self._config.primary_color)
+        return self._format(("title",), bold=True, font_size=16, font_color=self.title_color)
 
     @property
     def subtitle(self) -> Format:
@@ -60,29 +72,29 @@ class Styles:
 
     @property
     def header(self) -> Format:
-        return self._format(("header",), bold=True, font_color="#FFFFFF",
+        return self._format(("header",), bold=True, font_color=self.on_primary,
                             bg_color=self._config.primary_color, border=1, align="center",
                             text_wrap=True)
 
     @property
     def header_left(self) -> Format:
-        return self._format(("header_left",), bold=True, font_color="#FFFFFF",
+        return self._format(("header_left",), bold=True, font_color=self.on_primary,
                             bg_color=self._config.primary_color, border=1, text_wrap=True)
 
     @property
     def header_date(self) -> Format:
-        return self._format(("header_date",), bold=True, font_color="#FFFFFF",
+        return self._format(("header_date",), bold=True, font_color=self.on_primary,
                             bg_color=self._config.primary_color, border=1, align="center",
                             num_format=self._date_format)
 
     @property
     def section(self) -> Format:
-        return self._format(("section",), bold=True, font_size=12, font_color="#FFFFFF",
+        return self._format(("section",), bold=True, font_size=12, font_color=self.on_accent,
                             bg_color=self._config.accent_color)
 
     @property
     def group(self) -> Format:
-        return self._format(("group",), bold=True, font_color=self._config.primary_color,
+        return self._format(("group",), bold=True, font_color=self.group_color,
                             bottom=1, bottom_color=self._config.accent_color)
 
     @property
