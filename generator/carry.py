@@ -43,8 +43,12 @@ def base_config(filled: FilledWorkbook) -> Config:
         title=kept(made_with.title, "title"),
         currency=made_with.currency,  # money stays money
         scales=filled.scales or DEFAULT_SCALES,
+        font=kept(made_with.font, "font"),
+        sheet_names=made_with.sheet_names or {},
     )
-    return replace(base, language=filled.language)
+    branding = {key: value for key in ("primary_color", "accent_color", "author", "benchmarks")
+                if (value := getattr(made_with, key)) is not None}
+    return replace(base, language=filled.language, **branding)
 
 
 @dataclass

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import tempfile
 import zipfile
 from dataclasses import replace
 from pathlib import Path
@@ -65,7 +66,14 @@ def generate_workbook(out: Path, config_path: Path | None = None, source: Path |
             backup = _backup(source)
             report.append(f"Kept a backup of {source} as {backup}")
     guard = None if in_place else refuse_to_overwrite_entered_data
-    return write_workbook(out, resolved, data, before_replacing=guard), report
+    with tempfile.TemporaryDirectory(prefix="csmetrics-logo-") as folder:
+        if source is not None and filled.logo and resolved.config.logo is None:
+            # the branding travels with the workbook: its own logo, unless configured anew
+            suffix, image = filled.logo
+            logo = Path(folder) / f"logo{suffix}"
+            logo.write_bytes(image)
+            resolved = replace(resolved, config=replace(resolved.config, logo=str(logo)))
+        return write_workbook(out, resolved, data, before_replacing=guard), report
 
 
 def refuse_to_overwrite_entered_data(written: Path, out: Path) -> None:

@@ -335,3 +335,32 @@ def test_a_workbook_that_unpacks_too_large_is_refused_before_reading(tmp_path):
             out.writestr(name, content)
     with pytest.raises(UsageError, match="unpacks to"):
         read_filled(bomb)
+
+
+# --------------------------------------------------------------------------- branding travels
+
+
+def test_regenerating_without_a_configuration_keeps_the_branding(tmp_path):
+    from test_config import PNG
+
+    (tmp_path / "logo.png").write_bytes(PNG)
+    (tmp_path / "brand.toml").write_text(
+        'logo = "logo.png"\nfont = "Georgia"\nauthor = "Ops team"\nbenchmarks = false\n'
+        '[colors]\nprimary = "#5B2C6F"\naccent = "#117A65"\n'
+        '[sheets]\ntracker = "KPIs"\nvolume = "Tickets"\n', encoding="utf-8")
+    book = tmp_path / "branded.xlsx"
+    result = run("generate", "--config", str(tmp_path / "brand.toml"), "--out", str(book))
+    assert result.exit_code == 0, result.stderr
+    (tmp_path / "logo.png").unlink()  # the workbook carries its own copy
+    result = regenerate(book, "--company", "Acme Robotics")
+    assert result.exit_code == 0, result.stderr
+    again = read_filled(book).made_with
+    assert (again.company, again.font, again.author, again.benchmarks) == (
+        "Acme Robotics", "Georgia", "Ops team", False)
+    assert (again.primary_color, again.accent_color) == ("#5B2C6F", "#117A65")
+    assert again.sheet_names == {"tracker": "KPIs", "volume": "Tickets"}
+    with zipfile.ZipFile(book) as archive:
+        media = [n for n in archive.namelist() if n.startswith("xl/media/")]
+        assert media and archive.read(media[0]) == PNG
+    book_sheets = load_workbook(book, read_only=True).sheetnames
+    assert "KPIs" in book_sheets and "Tickets" in book_sheets

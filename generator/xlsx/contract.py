@@ -8,6 +8,8 @@ a defined name or a property. It is pure (no xlsxwriter, no openpyxl).
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -151,18 +153,33 @@ class Properties:
     scales: Scales | None = None
     version: str | None = None  # the csmetrics that wrote the workbook
     layout_version: int | None = None
+    # the branding, so that regenerating without a configuration file keeps it
+    primary_color: str | None = None
+    accent_color: str | None = None
+    font: str | None = None
+    author: str | None = None
+    benchmarks: bool | None = None
+    sheet_names: dict[str, str] | None = None  # the configured ones, by sheet key
+
+    _TEXT = ("version", "language", "company", "title", "currency", "primary_color",
+             "accent_color", "font", "author")
 
     def encode(self) -> dict[str, str | int]:
         """The custom properties to write, by name."""
         encoded: dict[str, str | int] = {}
         if self.layout_version is not None:
             encoded[LAYOUT_PROPERTY] = self.layout_version
-        for key in ("version", "language", "company", "title", "currency"):
+        for key in self._TEXT:
             value = getattr(self, key)
             if value is not None:
                 encoded[f"csmetrics_{key}"] = value
         if self.scales is not None:
             encoded["csmetrics_scales"] = _encode_scales(self.scales)
+        if self.benchmarks is not None:
+            encoded["csmetrics_benchmarks"] = "true" if self.benchmarks else "false"
+        if self.sheet_names:
+            encoded["csmetrics_sheet_names"] = json.dumps(self.sheet_names, ensure_ascii=False,
+                                                          sort_keys=True)
         return encoded
 
     @classmethod
@@ -177,7 +194,28 @@ class Properties:
             scales=_decode_scales(raw.get("csmetrics_scales", "")),
             version=raw.get("csmetrics_version"),
             layout_version=layout_version(raw),
+            primary_color=_colour(raw.get("csmetrics_primary_color")),
+            accent_color=_colour(raw.get("csmetrics_accent_color")),
+            font=raw.get("csmetrics_font") or None,
+            author=raw.get("csmetrics_author"),
+            benchmarks={"true": True, "false": False}.get(
+                raw.get("csmetrics_benchmarks", "").strip().lower()),
+            sheet_names=_decode_sheet_names(raw.get("csmetrics_sheet_names")),
         )
+
+
+def _colour(value: str | None) -> str | None:
+    return value if value and re.fullmatch(r"#[0-9A-Fa-f]{6}", value) else None
+
+
+def _decode_sheet_names(value: str | None) -> dict[str, str] | None:
+    try:
+        names = json.loads(value) if value else None
+    except ValueError:
+        return None
+    if not isinstance(names, dict):
+        return None
+    return {key: name for key, name in names.items() if isinstance(name, str) and name} or None
 
 
 def _encode_scales(scales: Scales) -> str:

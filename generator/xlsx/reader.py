@@ -49,6 +49,7 @@ class FilledWorkbook:
     kpis: tuple[str, ...] = ()  # the metrics the workbook has
     properties: dict[str, str] = field(default_factory=dict)  # csmetrics_* document properties
     problems: list[str] = field(default_factory=list)  # text that is not a number
+    logo: tuple[str, bytes] | None = None  # (".png" or ".jpeg", the image) of the header
 
     @cached_property  # the properties are set once, right after reading the cells
     def made_with(self) -> contract.Properties:
@@ -128,7 +129,20 @@ def read_filled(path: Path) -> FilledWorkbook:
     language = properties.get("csmetrics_language")
     filled = _Reader(path, names, cells, DECIMAL_MARKS.get(language or "")).read()
     filled.properties = properties
+    filled.logo = _logo(path)
     return filled
+
+
+def _logo(path: Path) -> tuple[str, bytes] | None:
+    """The logo the sheets' headers show: csmetrics puts no other image in a
+    workbook, so the first one of the media folder is it."""
+    with zipfile.ZipFile(path) as archive:
+        media = sorted(name for name in archive.namelist() if name.startswith("xl/media/")
+                       and name.lower().endswith((".png", ".jpeg", ".jpg")))
+        if not media:
+            return None
+        suffix = ".png" if media[0].lower().endswith(".png") else ".jpeg"
+        return suffix, archive.read(media[0])
 
 
 # The decimal mark of each language's usual locale; a workbook whose language is

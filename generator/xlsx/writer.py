@@ -90,7 +90,9 @@ def _write_properties(workbook: xlsxwriter.Workbook, config: Config, text: Text)
     properties = contract.Properties(
         language=config.language, company=config.company or "", title=config.title or "",
         currency=config.money.code, scales=config.scales, version=__version__,
-        layout_version=contract.LAYOUT_VERSION)
+        layout_version=contract.LAYOUT_VERSION, primary_color=config.primary_color,
+        accent_color=config.accent_color, font=config.font, author=config.author,
+        benchmarks=config.benchmarks, sheet_names=dict(config.sheet_names))
     for name, value in properties.encode().items():
         workbook.set_custom_property(name, value)
 
