@@ -364,3 +364,18 @@ def test_regenerating_without_a_configuration_keeps_the_branding(tmp_path):
         assert media and archive.read(media[0]) == PNG
     book_sheets = load_workbook(book, read_only=True).sheetnames
     assert "KPIs" in book_sheets and "Tickets" in book_sheets
+
+
+def test_a_sheet_of_the_teams_own_is_listed_not_dropped_silently(tmp_path):
+    book = filled_workbook_path(tmp_path)
+
+    def add_sheet(wb):
+        ws = wb.create_sheet("Our notes")
+        ws["A1"], ws["B2"], ws["C3"] = "launch week", 42, "=SUM(kpi_nps)"
+
+    edit(book, add_sheet)
+    result = regenerate(book)
+    assert result.exit_code == 2
+    assert "the sheet 'Our notes' (3 filled cell(s)) is not part of the csmetrics layout" \
+        in result.stderr
+    assert regenerate(book, "--drop-data").exit_code == 0

@@ -283,6 +283,7 @@ class _Reader:
             filled.gross_margin = values[0]
             filled.had_gross_margin = True
         self.check_names(filled.kpis)
+        self.check_sheets()
         if self.defects:
             raise UsageError(f"{self.path}: the workbook no longer says where some values "
                              "belong, so nothing was written:\n"
@@ -415,6 +416,21 @@ class _Reader:
             self.problems.append(f"the name {name} is missing, so the values behind it cannot be "
                                  "found; define it again (Formulas › Name Manager; LibreOffice: "
                                  "Sheet › Named Ranges), or use --drop-data to go ahead without them")
+
+
+    def check_sheets(self) -> None:
+        """A sheet of the team's own (anything but the cover and the sheets the
+        names point at) is not carried yet: it is listed, never dropped silently."""
+        ours = {sheet for destinations in self.names.values() for sheet, _ in destinations}
+        ours = {sheet.replace("''", "'") for sheet in ours}
+        for index, (sheet, values) in enumerate(self.cells.sheets.items()):
+            filled = set(values) | set(self.cells.formulas.get(sheet, {}))
+            if index == 0 or sheet in ours or not filled:
+                continue
+            self.problems.append(f"the sheet {shown(sheet)} ({len(filled)} filled cell(s)) is not "
+                                 "part of the csmetrics layout, and the new workbook has no place "
+                                 "for it: copy it into the new workbook by hand afterwards, and "
+                                 "use --drop-data to go ahead")
 
 
 def month_labels(starts: list[dt.date]) -> dict[str, int]:
