@@ -7,26 +7,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-from csmetrics.cli import main
 from csmetrics.config.choices import MAX_NAMES
 from csmetrics.config.colours import DARK, WHITE, contrast_ratio, relative_luminance, text_colour_on
 from csmetrics.config.file import TABLES, read_config, starter_config
 from csmetrics.config.settings import Config, ConfigError, target_problem, validate
 from csmetrics.xlsx.writer import write_workbook
 from openpyxl import load_workbook
+from test_config import run, write
 
 EMOJI = "\N{GRINNING FACE}"  # one character, two UTF-16 code units
 
 
-def run(*args: str):
-    return CliRunner().invoke(main, list(args))
-
-
-def write(tmp_path: Path, text: str) -> Path:
-    path = tmp_path / "csmetrics.toml"
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 def refused(tmp_path: Path, text: str) -> str:
