@@ -9,8 +9,15 @@ formula (the workbook). Both follow the same blank rules, which the spec demands
 * a zero denominator makes the result blank, never ``#DIV/0!``,
 * ``AnyOf`` makes a result blank only when *all* of its names are blank.
 
+In the workbook "blank" means "not a number": pasting bypasses data validation,
+so an input cell may hold text (a space, "12 tickets", "1.234,5"), which counts
+as not entered, exactly like an empty cell (``None`` in Python). The guards
+therefore test ``ISNUMBER``, never ``cell=""``, and ``COUNT``, ``SUM`` and
+``AVERAGE`` over ranges already skip text.
+
 Rendering puts every guard in front of the arithmetic as nested ``IF``\\s (``IF``
-is lazy in every engine, ``OR`` is not), so no engine ever sees an error value.
+is lazy in every engine, ``OR`` and ``AND`` are not, but ``ISNUMBER`` never fails),
+so no engine ever sees an error value.
 """
 
 from __future__ import annotations
@@ -224,9 +231,10 @@ def render(expr: Expr, scope: CellScope) -> str:
 
 
 def required_blank_test(cells: list[str]) -> str:
-    """``A1=""`` or ``OR(A1="",B1="")``: true when any of the cells is blank."""
-    tests = [f'{cell}=""' for cell in cells]
-    return tests[0] if len(tests) == 1 else f"OR({','.join(tests)})"
+    """``NOT(ISNUMBER(A1))`` or ``NOT(AND(ISNUMBER(A1),ISNUMBER(B1)))``: true when
+    any of the cells is blank or holds something other than a number (pasted text)."""
+    tests = [f"ISNUMBER({cell})" for cell in cells]
+    return f"NOT({tests[0]})" if len(tests) == 1 else f"NOT(AND({','.join(tests)}))"
 
 
 def _text(expr: Expr, scope: CellScope) -> str:
@@ -235,9 +243,9 @@ def _text(expr: Expr, scope: CellScope) -> str:
     if isinstance(expr, Ref):
         return scope.cell(expr.kind, expr.id)
     if isinstance(expr, Zero):
-        # Not N(): a rollup cell may hold "" and IF is the one test every engine shares.
+        # Not N(): it is outside the shared functions; blank or text counts as zero.
         cell = scope.cell(expr.kind, expr.id)
-        return f'IF({cell}="",0,{cell})'
+        return f"IF(ISNUMBER({cell}),{cell},0)"
     if isinstance(expr, PerMonth):
         cell = scope.cell(expr.kind, expr.id)
         count = scope.month_count(expr.kind, expr.id)

@@ -11,7 +11,7 @@ from typing import Any
 
 import xlsxwriter
 from xlsxwriter.format import Format
-from xlsxwriter.utility import xl_rowcol_to_cell
+from xlsxwriter.utility import xl_range, xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
 from ...config.settings import Config
@@ -129,6 +129,30 @@ class SheetWriter:
             self.ws.write_blank(row, col, None, fmt)
         else:
             self.ws.write_number(row, col, value, fmt)
+
+    def flag_non_numbers(self, areas: list[tuple[int, int, int, int]]) -> None:
+        """Highlight input cells that hold something other than a number.
+
+        Pasting bypasses data validation, so an input cell may hold text (a space,
+        "12 tickets", "1.234,5"); the formulas then treat it as not entered, and this
+        rule shows why. One rule over all ``areas`` (first row, first column, last
+        row, last column): its relative references start from their common top-left
+        cell, which must be the top-left cell of the first area. ``A1<>""`` rather
+        than ``ISBLANK``: a cell holding an empty string looks and counts as blank.
+        """
+        if not areas:
+            return
+        areas = sorted(areas)
+        top, left = areas[0][0], areas[0][1]
+        if any(area[1] < left for area in areas):
+            raise ValueError(f"areas {areas} have no common top-left cell")
+        corner = xl_rowcol_to_cell(top, left)
+        self.ws.conditional_format(*areas[0], {
+            "type": "formula",
+            "criteria": f'=AND({corner}<>"",NOT(ISNUMBER({corner})))',
+            "format": self.styles.flag,
+            "multi_range": " ".join(xl_range(*area) for area in areas),
+        })
 
     def write_band(self, row: int, last_col: int, label: str, fmt: Format) -> None:
         """A heading whose fill runs across the table, columns 0 to ``last_col``."""

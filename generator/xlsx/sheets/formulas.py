@@ -34,6 +34,9 @@ class FormulasSheet(SheetWriter):
         self.write_logo(self.layout.NOTE_COL)
         for block in self.layout.blocks:
             self._write_calculator(block)
+        self.flag_non_numbers([(row, self.layout.VALUE_COL, row, self.layout.VALUE_COL)
+                               for block in self.layout.blocks
+                               for row in block.input_rows.values()])
         self._write_kpi_table()
         self._set_up_page()
 

@@ -117,7 +117,8 @@ class TrackerSheet(SheetWriter):
             if item.from_volume:
                 month = column.months[0]
                 source = self.context.volume.total_cell(month)
-                ws.write_formula(row.row, col, f'=IF({source}="","",{source})',
+                formula = f'=IF({required_blank_test([source])},"",{source})'
+                ws.write_formula(row.row, col, formula,
                                  styles.value(item.unit), self.cached(results[(item.id, column.key)]))
             else:
                 self.write_input(row.row, col, self.context.data.inputs[item.id][column.months[0]],
@@ -261,6 +262,13 @@ class TrackerSheet(SheetWriter):
                     "criteria": criteria,
                     "format": styles.flag,
                 })
+        # Pasted text bypasses the validation: flag every input cell holding a non-number.
+        areas = [(row, first, row, months_last) for input_id, row in layout.input_row.items()
+                 if not INPUT_BY_ID[input_id].from_volume]
+        areas += [(row, first, row, first) for row in layout.assumption_row.values()]
+        areas += [(row, layout.target_col, row, layout.target_col)
+                  for row in layout.kpi_row.values()]
+        self.flag_non_numbers(areas)
 
     # names and page ---------------------------------------------------------
     def _define_names(self) -> None:

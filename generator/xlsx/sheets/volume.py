@@ -70,6 +70,7 @@ class VolumeSheet(SheetWriter):
             ws.data_validation(first_row, first_col, last_row, col_of(len(names) - 1),
                                validation(self.text, Unit.COUNT, help_key="volume_count_help",
                                           title=self.text(band_key)))
+            self.flag_non_numbers([(first_row, first_col, last_row, col_of(len(names) - 1))])
         ws.write_string(layout.HEADER_ROW, total_col, self.text("volume_total"), styles.header)
         for month in range(layout.months):
             row = layout.month_row(month)
