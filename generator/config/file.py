@@ -13,6 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from ..errors import shown
 from ..images import image_size
 from ..model.catalog import KPI_BY_ID, KPIS
 from ..model.scales import EASY_FROM, SATISFIED_FROM, Scales
@@ -37,7 +38,6 @@ from .settings import (
     gross_margin_problem,
     names_count_problem,
     sheet_name_problem,
-    shown,
     target_problem,
 )
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from ..errors import UsageError
+from ..errors import UsageError, shown
 from ..model.catalog import KPI_BY_ID, Unit
 from ..model.periods import MONTHS_PER_YEAR, Periods
 from ..model.scales import Scales
@@ -142,17 +142,6 @@ def config_problems(config: Config) -> list[str]:
         if name != "" and (problem := sheet_name_problem(name)):  # "": the language's name
             problems.append(f"sheets.{key} = {shown(name)}: {problem}")
     return problems
-
-
-SHOWN = 60  # characters of a value a message shows
-
-
-def shown(value: Any) -> str:
-    """A value as a message shows it: its repr, cut after 60 characters."""
-    if isinstance(value, str) and len(value) > SHOWN:
-        return repr(value[:SHOWN]) + "…"
-    text = repr(value)
-    return text if len(text) <= SHOWN + 2 else text[:SHOWN] + "…"
 
 
 def number_problem(value: Any) -> str | None:

@@ -9,10 +9,10 @@ a defined name or a property. It is pure (no xlsxwriter, no openpyxl).
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from ..config.colours import is_colour
 from ..model.calculators import CALCULATOR_KPI, Calculator, calculators
 from ..model.catalog import INPUT_BY_ID
 from ..model.scales import Scales
@@ -205,7 +205,7 @@ class Properties:
 
 
 def _colour(value: str | None) -> str | None:
-    return value if value and re.fullmatch(r"#[0-9A-Fa-f]{6}", value) else None
+    return value if is_colour(value) else None
 
 
 def _decode_sheet_names(value: str | None) -> dict[str, str] | None:

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ..config.choices import LANGUAGES
-from ..errors import UsageError
+from ..errors import UsageError, shown
 from ..model.catalog import ENTERED_INPUTS, KPI_BY_ID
 from ..model.data import Value
 from ..model.scales import Scales
@@ -508,12 +508,6 @@ def _text_number(text: str, mark: str | None) -> float | None:
     if mark != "," and _PLAIN_NUMBER.fullmatch(body):  # exponents: "1e5", "2.5E-3"
         return sign * float(body)
     return None
-
-
-def shown(value: Any, limit: int = 60) -> str:
-    """A value as a message shows it: quoted, and cut when long."""
-    text = str(value)
-    return repr(text) if len(text) <= limit else repr(text[:limit]) + "…"
 
 
 def _as_date(value: Any) -> dt.date | None:
