@@ -22,6 +22,8 @@ from csmetrics.model.data import WorkbookData
 from csmetrics.xlsx import contract
 from csmetrics.xlsx.reader import parse_number, read_filled
 from csmetrics.xlsx.writer import write_workbook
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 from openpyxl.utils.cell import range_boundaries
 
@@ -65,6 +67,78 @@ def name_cells(book, name: str) -> tuple[str, list[list[str]]]:
 
 def regenerate(path: Path, *extra: str):
     return run("generate", "--from", str(path), "--out", str(path), *extra)
+
+
+def row_of(ref: str) -> int:
+    return int("".join(c for c in ref if c.isdigit()))
+
+
+# --------------------------------------------------------------------------- edits a user makes
+# Each takes an openpyxl workbook and changes it in place.
+
+
+def sort_volume_rows(wb, seed: int = 3) -> None:
+    """Shuffle the Ticket Volume rows, labels and counts together (a sort)."""
+    sheet, cells = name_cells(wb, contract.VOLUME.counts)
+    ws = wb[sheet]
+    rows = [row_of(row[0]) for row in cells]
+    width = ws.max_column
+    content = [[ws.cell(r, c).value for c in range(1, width + 1)] for r in rows]
+    order = list(range(len(rows)))
+    random.Random(seed).shuffle(order)
+    for target, source in zip(rows, order, strict=True):
+        for c in range(1, width + 1):
+            value = content[source][c - 1]
+            if isinstance(value, str) and value.startswith("="):
+                value = None  # the row totals are formulas: leave them out of the sort
+            ws.cell(target, c).value = value
+
+
+def insert_volume_row(wb) -> None:
+    """A blank row inside the grid; the grids' names grow, as LibreOffice's do."""
+    sheet, cells = name_cells(wb, contract.VOLUME.counts)
+    wb[sheet].insert_rows(row_of(cells[0][0]) + 4)
+    for name in (contract.VOLUME.counts, contract.CHANNELS.counts):
+        defined = wb.defined_names[name]
+        sheet_part, area = defined.attr_text.split("!")
+        start, end = area.split(":")
+        column, row = end.rstrip("0123456789"), int(end.lstrip("$ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+        defined.attr_text = f"{sheet_part}!{start}:{column}{row + 1}"
+
+
+def collide_headers(wb) -> None:
+    sheet, cells = name_cells(wb, contract.VOLUME.labels)
+    wb[sheet][cells[0][0]] = "shipping"
+    wb[sheet][cells[0][1]] = "Shipping"
+
+
+def duplicate_month(wb) -> None:
+    sheet, cells = name_cells(wb, contract.PERIOD_START)
+    wb[sheet][cells[0][1]] = wb[sheet][cells[0][0]].value
+
+
+def type_over_kpi(wb) -> None:
+    sheet, cells = name_cells(wb, contract.kpi_name("tickets_new"))
+    for index, ref in enumerate(cells[0]):
+        wb[sheet][ref] = 100 + index
+
+
+def add_own_sheet(wb) -> None:
+    ws = wb.create_sheet("Our notes")
+    ws["A1"], ws["B2"], ws["C3"] = "launch week", 42, "=SUM(kpi_nps)"
+
+
+def delete_input_name(wb) -> None:
+    wb.defined_names.pop(contract.input_name("agents"))
+
+
+def break_target_name(wb) -> None:
+    wb.defined_names[contract.target_name("csat")].attr_text = "#REF!"
+
+
+def paste_text(wb) -> None:
+    sheet, cells = name_cells(wb, contract.input_name("csat_responses"))
+    wb[sheet][cells[0][5]] = "12 tickets"
 
 
 # --------------------------------------------------------------------------- no command destroys data
@@ -168,22 +242,7 @@ def test_sorted_volume_rows_are_carried_by_their_month(tmp_path):
     book = filled_workbook_path(tmp_path)
     before = read_filled(book)
 
-    def sort_rows(wb):
-        sheet, cells = name_cells(wb, contract.VOLUME.counts)
-        ws = wb[sheet]
-        rows = [int("".join(c for c in row[0] if c.isdigit())) for row in cells]
-        width = ws.max_column
-        content = [[ws.cell(r, c).value for c in range(1, width + 1)] for r in rows]
-        order = list(range(len(rows)))
-        random.Random(3).shuffle(order)
-        for target, source in zip(rows, order, strict=True):
-            for c in range(1, width + 1):
-                value = content[source][c - 1]
-                if isinstance(value, str) and value.startswith("="):
-                    value = None  # the row totals are formulas: leave them out of the sort
-                ws.cell(target, c).value = value
-
-    edit(book, sort_rows)
+    edit(book, sort_volume_rows)
     after = read_filled(book)
     assert after.volume == before.volume and after.channels == before.channels
 
@@ -192,19 +251,7 @@ def test_an_inserted_volume_row_shifts_nothing(tmp_path):
     book = filled_workbook_path(tmp_path)
     before = read_filled(book)
 
-    def insert_row(wb):
-        sheet, cells = name_cells(wb, contract.VOLUME.counts)
-        ws = wb[sheet]
-        first = int("".join(c for c in cells[0][0] if c.isdigit()))
-        ws.insert_rows(first + 4)  # inside the grid, as LibreOffice would: names grow
-        for name in (contract.VOLUME.counts, contract.CHANNELS.counts):
-            defined = wb.defined_names[name]
-            sheet_part, area = defined.attr_text.split("!")
-            start, end = area.split(":")
-            column, row = end.rstrip("0123456789"), int(end.lstrip("$ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
-            defined.attr_text = f"{sheet_part}!{start}:{column}{row + 1}"
-
-    edit(book, insert_row)
+    edit(book, insert_volume_row)
     after = read_filled(book)
     assert after.volume == before.volume and after.channels == before.channels
 
@@ -226,12 +273,7 @@ def test_counts_in_a_row_without_a_month_stop_the_run(tmp_path):
 def test_category_headers_that_collide_stop_the_run_naming_both_cells(tmp_path):
     book = filled_workbook_path(tmp_path)
 
-    def collide(wb):
-        sheet, cells = name_cells(wb, contract.VOLUME.labels)
-        wb[sheet][cells[0][0]] = "shipping"
-        wb[sheet][cells[0][1]] = "Shipping"
-
-    edit(book, collide)
+    edit(book, collide_headers)
     result = regenerate(book)
     assert result.exit_code == 2
     assert "are both headed 'Shipping'" in result.stderr or "are both headed 'shipping'" \
@@ -241,11 +283,7 @@ def test_category_headers_that_collide_stop_the_run_naming_both_cells(tmp_path):
 def test_two_columns_of_the_same_month_stop_the_run(tmp_path):
     book = filled_workbook_path(tmp_path)
 
-    def duplicate(wb):
-        sheet, cells = name_cells(wb, contract.PERIOD_START)
-        wb[sheet][cells[0][1]] = wb[sheet][cells[0][0]].value
-
-    edit(book, duplicate)
+    edit(book, duplicate_month)
     result = regenerate(book)
     assert result.exit_code == 2
     assert "are both the month 2026-01" in result.stderr
@@ -257,12 +295,7 @@ def test_two_columns_of_the_same_month_stop_the_run(tmp_path):
 def test_numbers_typed_over_a_kpi_formula_are_listed(tmp_path):
     book = filled_workbook_path(tmp_path)
 
-    def type_over(wb):
-        sheet, cells = name_cells(wb, contract.kpi_name("tickets_new"))
-        for index, ref in enumerate(cells[0]):
-            wb[sheet][ref] = 100 + index
-
-    edit(book, type_over)
+    edit(book, type_over_kpi)
     result = regenerate(book)
     assert result.exit_code == 2
     assert result.stderr.count("was typed over the formula") >= 12
@@ -369,13 +402,51 @@ def test_regenerating_without_a_configuration_keeps_the_branding(tmp_path):
 def test_a_sheet_of_the_teams_own_is_listed_not_dropped_silently(tmp_path):
     book = filled_workbook_path(tmp_path)
 
-    def add_sheet(wb):
-        ws = wb.create_sheet("Our notes")
-        ws["A1"], ws["B2"], ws["C3"] = "launch week", 42, "=SUM(kpi_nps)"
-
-    edit(book, add_sheet)
+    edit(book, add_own_sheet)
     result = regenerate(book)
     assert result.exit_code == 2
     assert "the sheet 'Our notes' (3 filled cell(s)) is not part of the csmetrics layout" \
         in result.stderr
     assert regenerate(book, "--drop-data").exit_code == 0
+
+
+# --------------------------------------------------------------------------- random sequences of edits
+
+# Edits after which every value still has its meaning, and edits after which some
+# value cannot be placed: the run must then refuse (and list), never go ahead.
+KEEPING = {"sort": sort_volume_rows, "insert row": insert_volume_row}
+REFUSED = {"collide headers": collide_headers, "duplicate month": duplicate_month,
+           "type over a KPI": type_over_kpi, "own sheet": add_own_sheet,
+           "delete a name": delete_input_name, "break a name": break_target_name,
+           "paste text": paste_text}
+
+
+def carried(path: Path) -> dict:
+    filled = read_filled(path)
+    return {"starts": filled.starts, "inputs": filled.inputs, "volume": filled.volume,
+            "channels": filled.channels, "targets": filled.targets,
+            "calculators": filled.calculators, "gross margin": filled.gross_margin}
+
+
+@settings(max_examples=12, deadline=None)
+@given(seed=st.integers(0, 10_000),
+       edits=st.lists(st.sampled_from(sorted(KEEPING)), min_size=1, max_size=3)
+       | st.lists(st.sampled_from(sorted({**KEEPING, **REFUSED})), min_size=1, max_size=4))
+def test_random_edits_never_lose_a_value_silently(tmp_path_factory, seed, edits):
+    book = filled_workbook_path(tmp_path_factory.mktemp("edits"), seed=seed)
+    before = carried(book)
+
+    def apply(wb):
+        for name in edits:
+            {**KEEPING, **REFUSED}[name](wb)
+
+    edit(book, apply)
+    edited = book.read_bytes()
+    result = regenerate(book)
+    if any(name in REFUSED for name in edits):
+        assert result.exit_code == 2, f"{edits} went ahead: {result.output}"
+        assert result.stderr.strip() and "Traceback" not in result.stderr
+        assert book.read_bytes() == edited  # nothing written
+    else:
+        assert result.exit_code == 0, result.stderr
+        assert carried(book) == before, f"{edits} changed the data"
