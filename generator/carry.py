@@ -9,17 +9,20 @@ them knowingly.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from .config.choices import MAX_SHEET
 from .config.resolve import Resolved, language_defaults
 from .config.settings import Config
+from .errors import shown
 from .model.calculators import calculators
 from .model.data import Value, WorkbookData
 from .model.periods import period_starts
 from .model.scales import DEFAULT_SCALES
 from .xlsx import contract
 from .xlsx.reader import FilledWorkbook
+from .xlsx.sheets.own import OwnSheet
 
 
 def base_config(filled: FilledWorkbook) -> Config:
@@ -55,6 +58,8 @@ def base_config(filled: FilledWorkbook) -> Config:
 class Carried:
     data: WorkbookData
     losses: list[str]  # values the new configuration has no place for
+    own_sheets: list[tuple[OwnSheet, str]] = field(default_factory=list)  # with their new names
+    notes: list[str] = field(default_factory=list)  # worth telling, nothing lost
 
 
 def carry_over(filled: FilledWorkbook, resolved: Resolved) -> Carried:
@@ -110,7 +115,29 @@ def carry_over(filled: FilledWorkbook, resolved: Resolved) -> Carried:
         losses.append(f"{contract.GROSS_MARGIN}: {gross_margin:g} (CLV left out)")
     data = WorkbookData(inputs=inputs, volume=volume, channels=channels, targets=targets,
                         calculators=calc_values, gross_margin=gross_margin)
-    return Carried(data, losses)
+    carried = Carried(data, losses)
+    _carry_own_sheets(filled, resolved, carried)
+    return carried
+
+
+def _carry_own_sheets(filled: FilledWorkbook, resolved: Resolved, carried: Carried) -> None:
+    """The team's own sheets go after the csmetrics ones, under their names (one
+    that a csmetrics sheet now has gets a number); what a sheet holds that cannot
+    be carried (charts, images, merged cells) is a loss."""
+    taken = {name.casefold() for name in resolved.sheet_names.values()}
+    for sheet in filled.own_sheets:
+        name, number = sheet.name, 1
+        while name.casefold() in taken:
+            number += 1
+            suffix = f" ({number})"
+            name = sheet.name[:MAX_SHEET - len(suffix)] + suffix
+        taken.add(name.casefold())
+        if name != sheet.name:
+            carried.notes.append(f"Your sheet {shown(sheet.name)} is now called {shown(name)} "
+                                 "(a csmetrics sheet has its name)")
+        carried.own_sheets.append((sheet, name))
+        carried.losses += [f"the sheet {shown(sheet.name)}: {what} cannot be carried over"
+                           for what in sheet.not_carried]
 
 
 def _translation(old: tuple[str, ...] | None, new: tuple[str, ...] | None) -> dict[str, str]:
@@ -178,8 +205,9 @@ def _carry_calculators(filled: FilledWorkbook, config: Config,
 
 def entered_values(filled: FilledWorkbook) -> list[str]:
     """What a team put into a workbook beyond what a freshly generated one holds:
-    tracker inputs, volume and channel counts, text in number cells, and targets,
-    calculator inputs or the gross margin that differ from the defaults. A workbook
+    tracker inputs, volume and channel counts, text in number cells, targets,
+    calculator inputs or the gross margin that differ from the defaults, and
+    sheets of the team's own. A workbook
     with any of these is never written over by a plain generate."""
     fresh = Config()
     found = list(filled.problems)
@@ -203,6 +231,8 @@ def entered_values(filled: FilledWorkbook) -> list[str]:
               if value is not None and value != examples.get(calc_id, {}).get(input_id)]
     if filled.had_gross_margin and filled.gross_margin not in (None, fresh.gross_margin):
         found.append(f"{contract.GROSS_MARGIN}: {filled.gross_margin:g}")
+    found += [f"the sheet {shown(sheet.name)}: {len(sheet.cells)} filled cell(s)"
+              for sheet in filled.own_sheets if sheet.cells]
     return found
 
 

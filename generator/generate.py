@@ -37,7 +37,7 @@ def generate_workbook(out: Path, config_path: Path | None = None, source: Path |
     file, then the options), resolved once, and then carried data and the writer
     use that one resolution."""
     report: list[str] = []
-    base, data = Config(), None
+    base, data, own_sheets = Config(), None, []
     in_place = source is not None and out.exists() and os.path.samefile(out, source)
     if source is not None:  # only regeneration needs the reader (and openpyxl)
         from .carry import base_config, carry_over, describe_losses
@@ -61,7 +61,8 @@ def generate_workbook(out: Path, config_path: Path | None = None, source: Path |
         if losses:
             report.append(f"Dropped {len(losses)} value(s) (--drop-data):\n"
                           + describe_losses(losses))
-        data = carried.data
+        data, own_sheets = carried.data, carried.own_sheets
+        report += carried.notes
         if in_place:
             backup = _backup(source)
             report.append(f"Kept a backup of {source} as {backup}")
@@ -73,7 +74,8 @@ def generate_workbook(out: Path, config_path: Path | None = None, source: Path |
             logo = Path(folder) / f"logo{suffix}"
             logo.write_bytes(image)
             resolved = replace(resolved, config=replace(resolved.config, logo=str(logo)))
-        return write_workbook(out, resolved, data, before_replacing=guard), report
+        return write_workbook(out, resolved, data, own_sheets=own_sheets,
+                              before_replacing=guard), report
 
 
 def refuse_to_overwrite_entered_data(written: Path, out: Path) -> None:

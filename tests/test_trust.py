@@ -399,24 +399,67 @@ def test_regenerating_without_a_configuration_keeps_the_branding(tmp_path):
     assert "KPIs" in book_sheets and "Tickets" in book_sheets
 
 
-def test_a_sheet_of_the_teams_own_is_listed_not_dropped_silently(tmp_path):
+def test_a_sheet_of_the_teams_own_is_carried_with_its_formulas_formats_widths_and_notes(tmp_path):
+    from openpyxl.comments import Comment
+
     book = filled_workbook_path(tmp_path)
 
-    edit(book, add_own_sheet)
+    def add_sheet(wb):
+        ws = wb.create_sheet("Our notes")
+        ws["A1"], ws["B2"], ws["C3"] = "launch week", 0.25, "=SUM(kpi_nps)"
+        ws["B2"].number_format = "0.0%"
+        ws.column_dimensions["A"].width = 31
+        ws["A1"].comment = Comment("the big release", "lead")
+
+    edit(book, add_sheet)
+    assert run("generate", "--out", str(book)).exit_code == 2  # a plain generate keeps off it
+    result = regenerate(book, "--company", "Acme")
+    assert result.exit_code == 0, result.stderr
+    again = load_workbook(book)
+    ws = again["Our notes"]
+    assert again.sheetnames[-1] == "Our notes"
+    assert (ws["A1"].value, ws["B2"].value, ws["C3"].value) == ("launch week", 0.25, "=SUM(kpi_nps)")
+    assert ws["B2"].number_format == "0.0%"
+    assert ws.column_dimensions["A"].width == pytest.approx(31, abs=1)
+    assert ws["A1"].comment is not None and "the big release" in ws["A1"].comment.text
+
+
+def test_what_an_own_sheet_holds_that_cannot_be_carried_is_listed(tmp_path):
+    book = filled_workbook_path(tmp_path)
+
+    def add_sheet(wb):
+        ws = wb.create_sheet("Board")
+        ws["A1"], ws["A2"] = "merged title", 3
+        ws.merge_cells("A1:C1")
+
+    edit(book, add_sheet)
     result = regenerate(book)
     assert result.exit_code == 2
-    assert "the sheet 'Our notes' (3 filled cell(s)) is not part of the csmetrics layout" \
-        in result.stderr
+    assert "the sheet 'Board': merged cells A1:C1 cannot be carried over" in result.stderr
     assert regenerate(book, "--drop-data").exit_code == 0
+    assert load_workbook(book)["Board"]["A2"].value == 3
+
+
+def test_an_own_sheet_named_like_a_new_csmetrics_sheet_is_renamed(tmp_path):
+    book = filled_workbook_path(tmp_path)
+
+    def add_sheet(wb):
+        wb.create_sheet("Показатели")["A1"] = "ours"  # the Russian Tracker's name
+
+    edit(book, add_sheet)
+    result = regenerate(book, "--lang", "ru")
+    assert result.exit_code == 0, result.stderr
+    assert "is now called 'Показатели (2)'" in result.stdout
+    assert load_workbook(book, read_only=True)["Показатели (2)"]["A1"].value == "ours"
 
 
 # --------------------------------------------------------------------------- random sequences of edits
 
 # Edits after which every value still has its meaning, and edits after which some
 # value cannot be placed: the run must then refuse (and list), never go ahead.
-KEEPING = {"sort": sort_volume_rows, "insert row": insert_volume_row}
+KEEPING = {"sort": sort_volume_rows, "insert row": insert_volume_row, "own sheet": add_own_sheet}
 REFUSED = {"collide headers": collide_headers, "duplicate month": duplicate_month,
-           "type over a KPI": type_over_kpi, "own sheet": add_own_sheet,
+           "type over a KPI": type_over_kpi,
            "delete a name": delete_input_name, "break a name": break_target_name,
            "paste text": paste_text}
 

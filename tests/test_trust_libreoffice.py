@@ -1,6 +1,6 @@
 """The regeneration contract against edits made in real LibreOffice (a headless
 StarBasic macro, see libreoffice_edits): rows inserted and sorted inside a grid,
-names deleted or broken by a deleted row, a sheet of the team's own, pasted text
+names deleted or broken by a deleted row, a sheet of the team's own (carried), pasted text
 and numbers typed over a formula. Each ends in full carry-over or in a refusal
 that lists what would be lost; never in silent loss."""
 
@@ -84,16 +84,19 @@ def test_a_deleted_row_that_a_name_needs_stops_the_run(book: Path) -> None:
     assert "the name inp_agents no longer refers to cells" in result.stderr
 
 
-def test_a_sheet_of_the_teams_own_is_listed(book: Path) -> None:
+def test_a_sheet_of_the_teams_own_is_carried(book: Path) -> None:
     edit_in_libreoffice(book, [
         "  doc.Sheets.insertNewByName(\"Our notes\", doc.Sheets.Count)",
         "  n = doc.Sheets.getByName(\"Our notes\")",
         "  n.getCellRangeByName(\"A1\").setString(\"launch week\")",
         "  n.getCellRangeByName(\"B1\").setValue(42)",
+        "  n.getCellRangeByName(\"C1\").setFormula(\"=B1*2\")",
     ])
     result = regenerate(book)
-    assert result.exit_code == 2
-    assert "the sheet 'Our notes' (2 filled cell(s))" in result.stderr
+    assert result.exit_code == 0, result.stderr
+    own = load_workbook(book)["Our notes"]
+    assert (own["A1"].value, own["B1"].value, own["C1"].value) == ("launch week", 42, "=B1*2")
+    assert load_workbook(book, data_only=True)["Our notes"]["C1"].value == 84  # its result too
 
 
 def test_pasted_text_and_numbers_typed_over_a_formula_are_listed(book: Path) -> None:

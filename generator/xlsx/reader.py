@@ -28,6 +28,7 @@ from ..model.selection import Selection
 from ..text import Text
 from . import contract
 from .layout import VolumeLayout
+from .sheets.own import OwnSheet, own_sheet_names, read_details
 
 _PLAIN_NUMBER = re.compile(r"(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")
@@ -50,6 +51,7 @@ class FilledWorkbook:
     properties: dict[str, str] = field(default_factory=dict)  # csmetrics_* document properties
     problems: list[str] = field(default_factory=list)  # text that is not a number
     logo: tuple[str, bytes] | None = None  # (".png" or ".jpeg", the image) of the header
+    own_sheets: list[OwnSheet] = field(default_factory=list)  # the team's own, carried over
 
     @cached_property  # the properties are set once, right after reading the cells
     def made_with(self) -> contract.Properties:
@@ -130,7 +132,23 @@ def read_filled(path: Path) -> FilledWorkbook:
     filled = _Reader(path, names, cells, DECIMAL_MARKS.get(language or "")).read()
     filled.properties = properties
     filled.logo = _logo(path)
+    filled.own_sheets = _own_sheets(path, names, cells)
     return filled
+
+
+def _own_sheets(path: Path, names: dict[str, Any], cells: _Cells) -> list[OwnSheet]:
+    named = {sheet.replace("''", "'") for destinations in names.values()
+             for sheet, _ in destinations}
+    own = []
+    for name in own_sheet_names(list(cells.sheets), named):
+        formulas = cells.formulas.get(name, {})
+        own.append(OwnSheet(
+            name,
+            values={(r - 1, c - 1): v for (r, c), v in cells.sheets[name].items()},
+            formulas={(r - 1, c - 1): f for (r, c), f in formulas.items()},
+        ))
+    read_details(path, own)
+    return own
 
 
 def _logo(path: Path) -> tuple[str, bytes] | None:
@@ -283,7 +301,6 @@ class _Reader:
             filled.gross_margin = values[0]
             filled.had_gross_margin = True
         self.check_names(filled.kpis)
-        self.check_sheets()
         if self.defects:
             raise UsageError(f"{self.path}: the workbook no longer says where some values "
                              "belong, so nothing was written:\n"
@@ -416,21 +433,6 @@ class _Reader:
             self.problems.append(f"the name {name} is missing, so the values behind it cannot be "
                                  "found; define it again (Formulas › Name Manager; LibreOffice: "
                                  "Sheet › Named Ranges), or use --drop-data to go ahead without them")
-
-
-    def check_sheets(self) -> None:
-        """A sheet of the team's own (anything but the cover and the sheets the
-        names point at) is not carried yet: it is listed, never dropped silently."""
-        ours = {sheet for destinations in self.names.values() for sheet, _ in destinations}
-        ours = {sheet.replace("''", "'") for sheet in ours}
-        for index, (sheet, values) in enumerate(self.cells.sheets.items()):
-            filled = set(values) | set(self.cells.formulas.get(sheet, {}))
-            if index == 0 or sheet in ours or not filled:
-                continue
-            self.problems.append(f"the sheet {shown(sheet)} ({len(filled)} filled cell(s)) is not "
-                                 "part of the csmetrics layout, and the new workbook has no place "
-                                 "for it: copy it into the new workbook by hand afterwards, and "
-                                 "use --drop-data to go ahead")
 
 
 def month_labels(starts: list[dt.date]) -> dict[str, int]:

@@ -8,7 +8,7 @@ the ``Context`` they share, and writes the names and properties at the end.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -28,14 +28,17 @@ from .fixes import SharedFunctionsWorksheet
 from .layout import FormulasLayout, TrackerLayout, VolumeLayout
 from .sheets.base import Context
 from .sheets.formulas import FormulasSheet
+from .sheets.own import OwnSheet, write_own_sheet
 from .sheets.start import StartSheet
 from .sheets.tracker import TrackerSheet
 from .sheets.volume import VolumeSheet
 from .styles import Styles
 
 
-def build(workbook: xlsxwriter.Workbook, config: Config | Resolved, data: WorkbookData) -> Context:
-    """Lay out and write every sheet into an open xlsxwriter workbook."""
+def build(workbook: xlsxwriter.Workbook, config: Config | Resolved, data: WorkbookData,
+          own_sheets: Sequence[tuple[OwnSheet, str]] = ()) -> Context:
+    """Lay out and write every sheet into an open xlsxwriter workbook, then the
+    team's own sheets (carried from a filled workbook) under their names."""
     resolved = config if isinstance(config, Resolved) else resolve(config)
     config, text, sheet_names = resolved.config, resolved.text, resolved.sheet_names
     selection = config.selection
@@ -72,6 +75,8 @@ def build(workbook: xlsxwriter.Workbook, config: Config | Resolved, data: Workbo
     sheets.append(FormulasSheet(context, add("formulas")))
     for sheet in sheets:
         sheet.write()
+    for own, name in own_sheets:
+        write_own_sheet(workbook, own, name)
     for name, target in sorted(context.names.items()):
         workbook.define_name(name, "=" + target)
     text.save()
@@ -99,6 +104,7 @@ def _write_properties(workbook: xlsxwriter.Workbook, config: Config, text: Text)
 
 def write_workbook(path: str | os.PathLike[str], config: Config | Resolved | None = None,
                    data: WorkbookData | None = None, *,
+                   own_sheets: Sequence[tuple[OwnSheet, str]] = (),
                    before_replacing: Callable[[Path, Path], None] | None = None) -> Path:
     """Write the workbook to ``path`` atomically: a failure leaves no partial file.
 
@@ -114,7 +120,7 @@ def write_workbook(path: str | os.PathLike[str], config: Config | Resolved | Non
             "strings_to_numbers": False,
             "in_memory": True,
         })
-        build(workbook, resolved, data or WorkbookData())
+        build(workbook, resolved, data or WorkbookData(), own_sheets)
         workbook.close()
         if before_replacing is not None:
             before_replacing(temporary, target)
