@@ -493,3 +493,16 @@ def test_random_edits_never_lose_a_value_silently(tmp_path_factory, seed, edits)
     else:
         assert result.exit_code == 0, result.stderr
         assert carried(book) == before, f"{edits} changed the data"
+
+
+def test_a_number_typed_outside_the_layout_is_listed(tmp_path):
+    book = filled_workbook_path(tmp_path)
+
+    def type_beside(wb):
+        sheet, cells = name_cells(wb, contract.input_name("agents"))
+        wb[sheet][f"Z{row_of(cells[0][0])}"] = 9
+
+    edit(book, type_beside)
+    result = regenerate(book)
+    assert result.exit_code == 2
+    assert "!Z" in result.stderr and "9 is outside the cells csmetrics reads" in result.stderr

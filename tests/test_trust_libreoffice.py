@@ -111,3 +111,21 @@ def test_pasted_text_and_numbers_typed_over_a_formula_are_listed(book: Path) -> 
     assert result.exit_code == 2
     assert "the text '12 agents' is not an unambiguous number" in result.stderr
     assert "321 was typed over the formula" in result.stderr
+
+
+def test_numbers_in_a_row_or_column_added_by_hand_are_listed(book: Path) -> None:
+    name, row, col, *_ = area(book, contract.input_name("agents"))
+    volume, first, _, _, last_col = area(book, contract.VOLUME.counts)
+    edit_in_libreoffice(book, [
+        sheet(name),
+        f"  s.Rows.insertByIndex({row + 1}, 1)",
+        f"  s.getCellByPosition(0, {row + 1}).setString(\"Contractors\")",
+        f"  s.getCellByPosition({col}, {row + 1}).setValue(7)",
+        sheet(volume),
+        f"  s.Columns.insertByIndex({last_col + 1}, 1)",
+        f"  s.getCellByPosition({last_col + 1}, {first}).setValue(55)",
+    ])
+    result = regenerate(book)
+    assert result.exit_code == 2
+    assert "7 is outside the cells csmetrics reads" in result.stderr
+    assert "55 is outside the cells csmetrics reads" in result.stderr

@@ -301,6 +301,7 @@ class _Reader:
             filled.gross_margin = values[0]
             filled.had_gross_margin = True
         self.check_names(filled.kpis)
+        self.check_unplaced_numbers()
         if self.defects:
             raise UsageError(f"{self.path}: the workbook no longer says where some values "
                              "belong, so nothing was written:\n"
@@ -433,6 +434,31 @@ class _Reader:
             self.problems.append(f"the name {name} is missing, so the values behind it cannot be "
                                  "found; define it again (Formulas › Name Manager; LibreOffice: "
                                  "Sheet › Named Ranges), or use --drop-data to go ahead without them")
+
+
+    def check_unplaced_numbers(self) -> None:
+        """csmetrics types numbers only into cells its names cover; a number
+        anywhere else on its sheets was typed by the team (in an inserted row, a
+        column added beside a grid): it is listed, since the new workbook has no
+        place for it."""
+        named: dict[str, set[Cell]] = {}
+        for destinations in self.names.values():
+            for sheet, area in destinations:
+                try:
+                    cells = _coordinates(area)
+                except (TypeError, ValueError):
+                    continue  # a broken name is a defect reported by place()
+                named.setdefault(sheet.replace("''", "'"), set()).update(
+                    cell for row in cells for cell in row)
+        for sheet, covered in named.items():
+            formulas = self.cells.formulas.get(sheet, {})
+            for cell, value in sorted(self.cells.sheets.get(sheet, {}).items()):
+                if isinstance(value, int | float) and not isinstance(value, bool) and \
+                        cell not in covered and cell not in formulas:
+                    self.problems.append(
+                        f"{self.where(sheet, cell)}: {shown(value)} is outside the cells csmetrics "
+                        "reads (a row or column added by hand?), so the new workbook has no "
+                        "place for it")
 
 
 def month_labels(starts: list[dt.date]) -> dict[str, int]:
