@@ -9,6 +9,7 @@ them knowingly.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -17,7 +18,7 @@ from .config.resolve import Resolved, language_defaults
 from .config.settings import Config
 from .errors import shown
 from .model.calculators import calculators
-from .model.data import Value, WorkbookData
+from .model.data import NoteKey, Value, WorkbookData
 from .model.periods import period_starts
 from .model.scales import DEFAULT_SCALES
 from .xlsx import contract
@@ -94,12 +95,12 @@ def carry_over(filled: FilledWorkbook, resolved: Resolved) -> Carried:
             lose_all(series, contract.input_name(input_id), "metric left out")
     old_defaults, new_defaults = language_defaults(filled.language), language_defaults(
         config.language)
-    volume = _match_names(filled.volume, config.categories or (), "category", place, lose_all,
-                          selection.volume,
-                          _translation(old_defaults.categories, new_defaults.categories))
-    channels = _match_names(filled.channels, config.channels or (), "channel", place, lose_all,
-                            selection.volume,
-                            _translation(old_defaults.channels, new_defaults.channels))
+    volume, category_of = _match_names(
+        filled.volume, config.categories or (), "category", place, lose_all, selection.volume,
+        _translation(old_defaults.categories, new_defaults.categories))
+    channels, channel_of = _match_names(
+        filled.channels, config.channels or (), "channel", place, lose_all, selection.volume,
+        _translation(old_defaults.channels, new_defaults.channels))
     # KPIs new to the workbook get the configuration's targets; the ones it had keep
     # what the team typed (an emptied target stays empty).
     targets: dict[str, Value] = {k: v for k, v in config.targets.items() if k in selection.kpis}
@@ -113,8 +114,11 @@ def carry_over(filled: FilledWorkbook, resolved: Resolved) -> Carried:
     if "gross_margin" not in selection.assumptions and gross_margin not in (None,
                                                                           config.gross_margin):
         losses.append(f"{contract.GROSS_MARGIN}: {gross_margin:g} (CLV left out)")
+    notes = _carry_notes(filled, {"inp": {i: i for i in inputs}, "vol": category_of,
+                                  "chan": channel_of,
+                                  "target": {k: k for k in selection.kpis}}, position, losses)
     data = WorkbookData(inputs=inputs, volume=volume, channels=channels, targets=targets,
-                        calculators=calc_values, gross_margin=gross_margin)
+                        calculators=calc_values, gross_margin=gross_margin, notes=notes)
     carried = Carried(data, losses)
     _carry_own_sheets(filled, resolved, carried)
     return carried
@@ -149,12 +153,13 @@ def _translation(old: tuple[str, ...] | None, new: tuple[str, ...] | None) -> di
 
 
 def _match_names(old: dict[str, list[Value]], new: tuple[str, ...], kind: str, place: Any,
-                 lose_all: Any, sheet_exists: bool,
-                 translated: dict[str, str]) -> dict[str, list[Value]]:
+                 lose_all: Any, sheet_exists: bool, translated: dict[str, str],
+                 ) -> tuple[dict[str, list[Value]], dict[str, str]]:
     """Volume series by the new names, matched case-insensitively (or as the same
-    default name in another language)."""
+    default name in another language), and each old name's new one."""
     by_key = {name.strip().casefold(): name for name in new} if sheet_exists else {}
     carried: dict[str, list[Value]] = {}
+    renamed: dict[str, str] = {}
     for name, series in old.items():
         key = name.strip().casefold()
         target = by_key.get(key) or by_key.get(translated.get(key, "").strip().casefold())
@@ -162,7 +167,25 @@ def _match_names(old: dict[str, list[Value]], new: tuple[str, ...], kind: str, p
             lose_all(series, f"{kind} {name!r}", f"{kind} not in the new configuration")
         else:
             carried[target] = place(series, f"{kind} {name!r}")
-    return carried
+            renamed[name] = target
+    return carried, renamed
+
+
+def _carry_notes(filled: FilledWorkbook, renamed: dict[str, dict[str, str]],
+                 position: dict[dt.date, int], losses: list[str]) -> dict[NoteKey, str]:
+    """Notes on input cells go to the same input (category, channel, target) and
+    month of the new workbook; one whose cell is gone is a loss."""
+    notes: dict[NoteKey, str] = {}
+    for (kind, key, month), text in filled.notes.items():
+        new_key = renamed[kind].get(key)
+        start = filled.starts[month] if kind != "target" and month < len(filled.starts) else None
+        new_month = 0 if kind == "target" else position.get(start) if start else None
+        if new_key is None or new_month is None:
+            when = f" {start:%Y-%m}" if start else ""
+            losses.append(f"the note on {kind} {key}{when}: {shown(text)} (its cell is gone)")
+        else:
+            notes[(kind, new_key, new_month)] = text
+    return notes
 
 
 def _carry_calculators(filled: FilledWorkbook, config: Config,

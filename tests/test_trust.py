@@ -506,3 +506,42 @@ def test_a_number_typed_outside_the_layout_is_listed(tmp_path):
     result = regenerate(book)
     assert result.exit_code == 2
     assert "!Z" in result.stderr and "9 is outside the cells csmetrics reads" in result.stderr
+
+
+def test_notes_on_input_cells_travel_with_their_values(tmp_path):
+    from openpyxl.comments import Comment
+
+    book = filled_workbook_path(tmp_path)
+
+    def annotate(wb):
+        sheet, cells = name_cells(wb, contract.input_name("agents"))
+        wb[sheet][cells[0][2]].comment = Comment("two joined mid-month", "lead")
+        sheet, cells = name_cells(wb, contract.VOLUME.counts)
+        wb[sheet][cells[4][0]].comment = Comment("outage week", "lead")
+        sheet, cells = name_cells(wb, contract.target_name("csat"))
+        wb[sheet][cells[0][0]].comment = Comment("agreed with the VP", "lead")
+
+    edit(book, annotate)
+    result = regenerate(book, "--lang", "ru")  # the default categories are translated too
+    assert result.exit_code == 0, result.stderr
+    again = read_filled(book)
+    assert again.notes[("inp", "agents", 2)] == "two joined mid-month"
+    assert again.notes[("target", "csat", 0)] == "agreed with the VP"
+    (category, month), = [(k, m) for kind, k, m in again.notes if kind == "vol"]
+    assert month == 4 and category == next(iter(again.volume))
+
+
+def test_a_note_whose_cell_is_gone_is_listed(tmp_path):
+    from openpyxl.comments import Comment
+
+    book = tmp_path / "empty.xlsx"
+    write_workbook(book, Config(), WorkbookData())  # no values: the note is all there is
+
+    def annotate(wb):
+        sheet, cells = name_cells(wb, contract.input_name("agents"))
+        wb[sheet][cells[0][0]].comment = Comment("January note", "lead")
+
+    edit(book, annotate)
+    result = regenerate(book, "--year", "2027")  # January 2026 is not a month of the new one
+    assert result.exit_code == 2
+    assert "the note on inp agents 2026-01: 'January note' (its cell is gone)" in result.stderr

@@ -129,3 +129,15 @@ def test_numbers_in_a_row_or_column_added_by_hand_are_listed(book: Path) -> None
     assert result.exit_code == 2
     assert "7 is outside the cells csmetrics reads" in result.stderr
     assert "55 is outside the cells csmetrics reads" in result.stderr
+
+
+def test_a_note_made_in_libreoffice_travels_with_its_value(book: Path) -> None:
+    name, row, col, *_ = area(book, contract.input_name("agents"))
+    edit_in_libreoffice(book, [
+        sheet(name),
+        f"  s.Annotations.insertNew(s.getCellByPosition({col + 3}, {row}).CellAddress, "
+        "\"a contractor joined\")",
+    ])
+    result = regenerate(book, "--company", "Acme")
+    assert result.exit_code == 0, result.stderr
+    assert read_filled(book).notes[("inp", "agents", 3)] == "a contractor joined"

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import posixpath
 import re
 import warnings
+import xml.etree.ElementTree as ET
 import zipfile
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -22,7 +24,7 @@ from typing import Any
 from ..config.choices import LANGUAGES
 from ..errors import UsageError, shown
 from ..model.catalog import ENTERED_INPUTS, KPI_BY_ID
-from ..model.data import Value
+from ..model.data import NoteKey, Value
 from ..model.scales import Scales
 from ..model.selection import Selection
 from ..text import Text
@@ -52,6 +54,7 @@ class FilledWorkbook:
     problems: list[str] = field(default_factory=list)  # text that is not a number
     logo: tuple[str, bytes] | None = None  # (".png" or ".jpeg", the image) of the header
     own_sheets: list[OwnSheet] = field(default_factory=list)  # the team's own, carried over
+    notes: dict[NoteKey, str] = field(default_factory=dict)  # on input cells, as WorkbookData's
 
     @cached_property  # the properties are set once, right after reading the cells
     def made_with(self) -> contract.Properties:
@@ -129,7 +132,8 @@ def read_filled(path: Path) -> FilledWorkbook:
     finally:
         workbook.close()
     language = properties.get("csmetrics_language")
-    filled = _Reader(path, names, cells, DECIMAL_MARKS.get(language or "")).read()
+    filled = _Reader(path, names, cells, DECIMAL_MARKS.get(language or ""),
+                     _comments(path)).read()
     filled.properties = properties
     filled.logo = _logo(path)
     filled.own_sheets = _own_sheets(path, names, cells)
@@ -149,6 +153,48 @@ def _own_sheets(path: Path, names: dict[str, Any], cells: _Cells) -> list[OwnShe
         ))
     read_details(path, own)
     return own
+
+
+def _comments(path: Path) -> dict[str, dict[Cell, str]]:
+    """Every cell note of the workbook by sheet and (row, column), read from its
+    comment parts (openpyxl's read-only mode skips them; its full reader rejects
+    the ones Gnumeric writes)."""
+    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    rel = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+    doc_rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+    from openpyxl.utils.cell import coordinate_to_tuple
+
+    found: dict[str, dict[Cell, str]] = {}
+    with zipfile.ZipFile(path) as archive:
+        parts = set(archive.namelist())
+
+        def targets(part: str) -> dict[str, tuple[str, str]]:
+            rels = posixpath.join(posixpath.dirname(part), "_rels", posixpath.basename(part) + ".rels")
+            if rels not in parts:
+                return {}
+            root = ET.fromstring(archive.read(rels))
+            return {r.get("Id", ""): (r.get("Type", ""), _part(part, r.get("Target", "")))
+                    for r in root.iter(f"{rel}Relationship")}
+
+        sheets = targets("xl/workbook.xml")
+        for sheet in ET.fromstring(archive.read("xl/workbook.xml")).iter(f"{main}sheet"):
+            _, part = sheets.get(sheet.get(f"{doc_rel}id", ""), ("", ""))
+            for kind, target in targets(part).values():
+                if not kind.endswith("/comments") or target not in parts:
+                    continue
+                notes = found.setdefault(sheet.get("name", ""), {})
+                for comment in ET.fromstring(archive.read(target)).iter(f"{main}comment"):
+                    text = "".join(t.text or "" for t in comment.iter(f"{main}t"))
+                    notes[coordinate_to_tuple(comment.get("ref", "A1"))] = text
+    return found
+
+
+def _part(source: str, target: str) -> str:
+    """A relationship's target as a part name: absolute ("/xl/...", as openpyxl
+    writes them) or relative to the part that refers to it."""
+    if target.startswith("/"):
+        return target[1:]
+    return posixpath.normpath(posixpath.join(posixpath.dirname(source), target))
 
 
 def _logo(path: Path) -> tuple[str, bytes] | None:
@@ -224,9 +270,11 @@ class _Reader:
     the run, naming the cells)."""
 
     def __init__(self, path: Path, names: dict[str, Any], cells: _Cells,
-                 decimal_mark: str | None):
+                 decimal_mark: str | None, comments: dict[str, dict[Cell, str]] | None = None):
         self.path, self.names, self.cells = path, names, cells
         self.decimal_mark = decimal_mark
+        self.comments = comments or {}
+        self.notes: dict[NoteKey, str] = {}
         self.problems: list[str] = []
         self.defects: list[str] = []
 
@@ -286,13 +334,15 @@ class _Reader:
             name = contract.input_name(item.id)
             if name in self.names:
                 filled.inputs[item.id] = self.numbers(name, name)
+                self.take_notes(name, "inp", item.id)
         months = self.grid_months(starts)
-        filled.volume = self.by_header(contract.VOLUME, months, len(starts))
-        filled.channels = self.by_header(contract.CHANNELS, months, len(starts))
+        filled.volume = self.by_header(contract.VOLUME, months, len(starts), "vol")
+        filled.channels = self.by_header(contract.CHANNELS, months, len(starts), "chan")
         for kpi_id in KPI_BY_ID:
             name = contract.target_name(kpi_id)
             if name in self.names and (values := self.numbers(name, name)):
                 filled.targets[kpi_id] = values[0]
+                self.take_notes(name, "target", kpi_id)
         filled.calculators = self.calculator_inputs()
         filled.kpis = self.kpis()
         self.check_formulas(filled.kpis)
@@ -307,7 +357,19 @@ class _Reader:
                              "belong, so nothing was written:\n"
                              + "\n".join(f"  {line}" for line in self.defects))
         filled.problems = self.problems
+        filled.notes = self.notes
         return filled
+
+    def take_notes(self, name: str, kind: str, key: str) -> None:
+        """Notes on the cells of a row name, by their position along it (months)."""
+        found = self.place(name)
+        if found is None:
+            return
+        sheet, cells = found
+        notes = self.comments.get(sheet, {})
+        for index, cell in enumerate(cell for row in cells for cell in row):
+            if cell in notes:
+                self.notes[(kind, key, index)] = notes[cell]
 
     def period_starts(self) -> list[dt.date]:
         found = self.place(contract.PERIOD_START)
@@ -355,8 +417,8 @@ class _Reader:
             months = {cells_row[0][0]: index for index, cells_row in enumerate(cells)}
         return months
 
-    def by_header(self, grid: contract.Grid, months: dict[int, int],
-                  count: int) -> dict[str, list[Value]]:
+    def by_header(self, grid: contract.Grid, months: dict[int, int], count: int,
+                  kind: str) -> dict[str, list[Value]]:
         headers, counts = self.place(grid.labels), self.place(grid.counts)
         if headers is None or counts is None:
             return {}
@@ -380,6 +442,8 @@ class _Reader:
                 month = months.get(place[0])
                 if month is not None:
                     values[month] = number
+                    if note := self.comments.get(sheet, {}).get(place):
+                        self.notes[(kind, name, month)] = note
                 elif number is not None:
                     label = self.value(sheet, (place[0], VolumeLayout.MONTH_COL + 1))
                     self.defects.append(f"{self.where(sheet, place)} ({name}): {number:g} is in "

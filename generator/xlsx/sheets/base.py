@@ -154,6 +154,11 @@ class SheetWriter:
             "multi_range": " ".join(xl_range(*area) for area in areas),
         })
 
+    def write_note(self, row: int, col: int, key: tuple[str, str, int]) -> None:
+        """The team's note on an input cell, carried from the workbook it was in."""
+        if note := self.context.data.notes.get(key):
+            self.ws.write_comment(row, col, note)
+
     def write_band(self, row: int, last_col: int, label: str, fmt: Format) -> None:
         """A heading whose fill runs across the table, columns 0 to ``last_col``."""
         self.ws.write_string(row, 0, label, fmt)
