@@ -18,7 +18,7 @@ from .config.resolve import Resolved, language_defaults
 from .config.settings import Config
 from .errors import shown
 from .model.calculators import calculators
-from .model.data import NoteKey, Value, WorkbookData
+from .model.data import CellKey, Value, WorkbookData
 from .model.periods import period_starts
 from .model.scales import DEFAULT_SCALES
 from .xlsx import contract
@@ -114,11 +114,13 @@ def carry_over(filled: FilledWorkbook, resolved: Resolved) -> Carried:
     if "gross_margin" not in selection.assumptions and gross_margin not in (None,
                                                                           config.gross_margin):
         losses.append(f"{contract.GROSS_MARGIN}: {gross_margin:g} (CLV left out)")
-    notes = _carry_notes(filled, {"inp": {i: i for i in inputs}, "vol": category_of,
-                                  "chan": channel_of,
-                                  "target": {k: k for k in selection.kpis}}, position, losses)
+    renamed = {"inp": {i: i for i in inputs}, "vol": category_of, "chan": channel_of,
+               "target": {k: k for k in selection.kpis}}
+    notes = _carry_by_cell(filled, filled.notes, "note", renamed, position, losses)
+    fills = _carry_by_cell(filled, filled.fills, "colour", renamed, position, losses)
     data = WorkbookData(inputs=inputs, volume=volume, channels=channels, targets=targets,
-                        calculators=calc_values, gross_margin=gross_margin, notes=notes)
+                        calculators=calc_values, gross_margin=gross_margin, notes=notes,
+                        fills=fills)
     carried = Carried(data, losses)
     _carry_own_sheets(filled, resolved, carried)
     return carried
@@ -171,21 +173,22 @@ def _match_names(old: dict[str, list[Value]], new: tuple[str, ...], kind: str, p
     return carried, renamed
 
 
-def _carry_notes(filled: FilledWorkbook, renamed: dict[str, dict[str, str]],
-                 position: dict[dt.date, int], losses: list[str]) -> dict[NoteKey, str]:
-    """Notes on input cells go to the same input (category, channel, target) and
-    month of the new workbook; one whose cell is gone is a loss."""
-    notes: dict[NoteKey, str] = {}
-    for (kind, key, month), text in filled.notes.items():
+def _carry_by_cell(filled: FilledWorkbook, given: dict[CellKey, str], what: str,
+                   renamed: dict[str, dict[str, str]], position: dict[dt.date, int],
+                   losses: list[str]) -> dict[CellKey, str]:
+    """Notes (or colours) of input cells go to the same input (category, channel,
+    target) and month of the new workbook; one whose cell is gone is a loss."""
+    carried: dict[CellKey, str] = {}
+    for (kind, key, month), text in given.items():
         new_key = renamed[kind].get(key)
         start = filled.starts[month] if kind != "target" and month < len(filled.starts) else None
         new_month = 0 if kind == "target" else position.get(start) if start else None
         if new_key is None or new_month is None:
             when = f" {start:%Y-%m}" if start else ""
-            losses.append(f"the note on {kind} {key}{when}: {shown(text)} (its cell is gone)")
+            losses.append(f"the {what} on {kind} {key}{when}: {shown(text)} (its cell is gone)")
         else:
-            notes[(kind, new_key, new_month)] = text
-    return notes
+            carried[(kind, new_key, new_month)] = text
+    return carried
 
 
 def _carry_calculators(filled: FilledWorkbook, config: Config,

@@ -545,3 +545,19 @@ def test_a_note_whose_cell_is_gone_is_listed(tmp_path):
     result = regenerate(book, "--year", "2027")  # January 2026 is not a month of the new one
     assert result.exit_code == 2
     assert "the note on inp agents 2026-01: 'January note' (its cell is gone)" in result.stderr
+
+
+def test_a_colour_given_to_an_input_cell_travels_with_it(tmp_path):
+    from openpyxl.styles import PatternFill
+
+    book = filled_workbook_path(tmp_path)
+
+    def colour(wb):
+        sheet, cells = name_cells(wb, contract.input_name("agents"))
+        wb[sheet][cells[0][6]].fill = PatternFill("solid", fgColor="FFC6E0B4")
+
+    edit(book, colour)
+    assert regenerate(book, "--company", "Acme").exit_code == 0
+    again = read_filled(book)
+    assert again.fills == {("inp", "agents", 6): "#C6E0B4"}
+    assert read_filled(book).inputs["agents"][6] is not None

@@ -13,7 +13,9 @@ from .catalog import ENTERED_INPUTS
 from .periods import Periods
 
 Value = float | None
-NoteKey = tuple[str, str, int]
+# An input cell by what it means: ("inp", input id, month), ("vol", category, month),
+# ("chan", channel, month) or ("target", KPI id, 0)
+CellKey = tuple[str, str, int]
 Series = list[Value]
 
 
@@ -49,9 +51,8 @@ class WorkbookData:
     targets: dict[str, Value] | None = None  # None: the configuration's targets
     calculators: dict[str, dict[str, Value]] | None = None  # None: the examples
     gross_margin: Value = None  # None: the configuration's assumption
-    # a team's notes on input cells: ("inp", input id, month), ("vol", category, month),
-    # ("chan", channel, month) or ("target", KPI id, 0) -> text
-    notes: dict[NoteKey, str] = field(default_factory=dict)
+    notes: dict[CellKey, str] = field(default_factory=dict)  # a team's notes on input cells
+    fills: dict[CellKey, str] = field(default_factory=dict)  # colours of its own: "#RRGGBB"
 
     def input_series(self, input_id: str, count: int) -> Series:
         return fit(self.inputs.get(input_id), count)
@@ -80,4 +81,5 @@ class WorkbookData:
             calculators=calc_values,
             gross_margin=config.gross_margin if self.gross_margin is None else self.gross_margin,
             notes=dict(self.notes),
+            fills=dict(self.fills),
         )

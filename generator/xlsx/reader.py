@@ -24,13 +24,14 @@ from typing import Any
 from ..config.choices import LANGUAGES
 from ..errors import UsageError, shown
 from ..model.catalog import ENTERED_INPUTS, KPI_BY_ID
-from ..model.data import NoteKey, Value
+from ..model.data import CellKey, Value
 from ..model.scales import Scales
 from ..model.selection import Selection
 from ..text import Text
 from . import contract
 from .layout import VolumeLayout
 from .sheets.own import OwnSheet, own_sheet_names, read_details
+from .styles import INPUT_FILL
 
 _PLAIN_NUMBER = re.compile(r"(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")
@@ -54,7 +55,8 @@ class FilledWorkbook:
     problems: list[str] = field(default_factory=list)  # text that is not a number
     logo: tuple[str, bytes] | None = None  # (".png" or ".jpeg", the image) of the header
     own_sheets: list[OwnSheet] = field(default_factory=list)  # the team's own, carried over
-    notes: dict[NoteKey, str] = field(default_factory=dict)  # on input cells, as WorkbookData's
+    notes: dict[CellKey, str] = field(default_factory=dict)  # on input cells, as WorkbookData's
+    fills: dict[CellKey, str] = field(default_factory=dict)  # input cells' colours of their own
 
     @cached_property  # the properties are set once, right after reading the cells
     def made_with(self) -> contract.Properties:
@@ -81,7 +83,8 @@ class _Cells:
     where ``formulas`` is given, the formula cells of a second read."""
 
     def __init__(self, workbook: Any, formulas: Any = None):
-        self.sheets: dict[str, dict[tuple[int, int], Any]] = _values(workbook)
+        self.fills: dict[str, dict[tuple[int, int], str]] = {}
+        self.sheets: dict[str, dict[tuple[int, int], Any]] = _values(workbook, self.fills)
         self.formulas: dict[str, dict[tuple[int, int], Any]] = {}
         if formulas is not None:
             self.formulas = {sheet: {rc: v for rc, v in cells.items()
@@ -89,17 +92,31 @@ class _Cells:
                              for sheet, cells in _values(formulas).items()}
 
 
-def _values(workbook: Any) -> dict[str, dict[tuple[int, int], Any]]:
+def _values(workbook: Any, fills: dict[str, dict[tuple[int, int], str]] | None = None,
+            ) -> dict[str, dict[tuple[int, int], Any]]:
+    """Cell values by sheet and (row, column); and where ``fills`` is given, the
+    solid fill colours ("#RRGGBB") of the cells that have one."""
     sheets: dict[str, dict[tuple[int, int], Any]] = {}
     for ws in workbook.worksheets:
         cells = sheets.setdefault(ws.title, {})
+        colours = fills.setdefault(ws.title, {}) if fills is not None else None
         ws.reset_dimensions()  # never trust a saved <dimension>: it may be too small
         for row in ws.iter_rows():
             for cell in row:
                 value = getattr(cell, "value", None)
                 if value is not None:
                     cells[(cell.row, cell.column)] = value
+                if colours is not None and (colour := _solid_fill(cell)):
+                    colours[(cell.row, cell.column)] = colour
     return sheets
+
+
+def _solid_fill(cell: Any) -> str | None:
+    fill = getattr(cell, "fill", None)
+    if fill is None or fill.fill_type != "solid":
+        return None
+    rgb = getattr(fill.fgColor, "rgb", None)
+    return f"#{rgb[-6:].upper()}" if isinstance(rgb, str) and len(rgb) in (6, 8) else None
 
 
 def _coordinates(area: str) -> list[list[tuple[int, int]]]:
@@ -274,7 +291,8 @@ class _Reader:
         self.path, self.names, self.cells = path, names, cells
         self.decimal_mark = decimal_mark
         self.comments = comments or {}
-        self.notes: dict[NoteKey, str] = {}
+        self.notes: dict[CellKey, str] = {}
+        self.fills: dict[CellKey, str] = {}
         self.problems: list[str] = []
         self.defects: list[str] = []
 
@@ -357,7 +375,7 @@ class _Reader:
                              "belong, so nothing was written:\n"
                              + "\n".join(f"  {line}" for line in self.defects))
         filled.problems = self.problems
-        filled.notes = self.notes
+        filled.notes, filled.fills = self.notes, self.fills
         return filled
 
     def take_notes(self, name: str, kind: str, key: str) -> None:
@@ -366,10 +384,16 @@ class _Reader:
         if found is None:
             return
         sheet, cells = found
-        notes = self.comments.get(sheet, {})
         for index, cell in enumerate(cell for row in cells for cell in row):
-            if cell in notes:
-                self.notes[(kind, key, index)] = notes[cell]
+            self.take_cell(sheet, cell, (kind, key, index))
+
+    def take_cell(self, sheet: str, cell: Cell, key: CellKey) -> None:
+        """What the team gave an input cell beyond its value: a note, a colour."""
+        if note := self.comments.get(sheet, {}).get(cell):
+            self.notes[key] = note
+        colour = self.cells.fills.get(sheet, {}).get(cell)
+        if colour is not None and colour != INPUT_FILL.upper():
+            self.fills[key] = colour
 
     def period_starts(self) -> list[dt.date]:
         found = self.place(contract.PERIOD_START)
@@ -442,8 +466,7 @@ class _Reader:
                 month = months.get(place[0])
                 if month is not None:
                     values[month] = number
-                    if note := self.comments.get(sheet, {}).get(place):
-                        self.notes[(kind, name, month)] = note
+                    self.take_cell(sheet, place, (kind, name, month))
                 elif number is not None:
                     label = self.value(sheet, (place[0], VolumeLayout.MONTH_COL + 1))
                     self.defects.append(f"{self.where(sheet, place)} ({name}): {number:g} is in "

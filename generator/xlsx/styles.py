@@ -148,10 +148,12 @@ class Styles:
         return self._format(("legend_bad",), bg_color=BAD_FILL, font_color=BAD_FONT, border=1)
 
     # numbers -----------------------------------------------------------
-    def input(self, unit: Unit) -> Format:
-        """Unlocked, yellow: the only cells a user types into."""
-        return self._format(("input", unit), num_format=self.number_formats[unit],
-                            bg_color=INPUT_FILL, border=1, border_color="#BFBFBF", locked=False)
+    def input(self, unit: Unit, fill: str | None = None) -> Format:
+        """Unlocked, yellow (or the colour a team gave the cell): the only cells a
+        user types into."""
+        return self._format(("input", unit, fill), num_format=self.number_formats[unit],
+                            bg_color=fill or INPUT_FILL, border=1, border_color="#BFBFBF",
+                            locked=False)
 
     def value(self, unit: Unit, rollup: bool = False, bold: bool = False) -> Format:
         """A locked formula cell."""

@@ -20,7 +20,7 @@ from ...images import fit_scale, image_size
 from ...model import reference
 from ...model.calculators import Calculator
 from ...model.catalog import Unit
-from ...model.data import WorkbookData
+from ...model.data import CellKey, WorkbookData
 from ...text import Text
 from ..fixes import BLANK_RESULT
 from ..layout import FormulasLayout, TrackerLayout, VolumeLayout, quote_sheet
@@ -119,9 +119,10 @@ class SheetWriter:
     def unit_text(self, unit: Unit) -> str:
         return self.text("unit_money" if unit is Unit.PRICE else f"unit_{unit.value}")
 
-    def write_input(self, row: int, col: int, value: float | None, unit: Unit) -> None:
+    def write_input(self, row: int, col: int, value: float | None, unit: Unit,
+                    fill: str | None = None) -> None:
         """An unlocked input cell, empty or holding the entered number."""
-        fmt = self.styles.input(unit)
+        fmt = self.styles.input(unit, fill)
         if value is not None and not math.isfinite(value):
             raise UsageError(f"{self.ws.name}!{xl_rowcol_to_cell(row, col)}: {value} is not a "
                              "finite number")
@@ -154,9 +155,13 @@ class SheetWriter:
             "multi_range": " ".join(xl_range(*area) for area in areas),
         })
 
-    def write_note(self, row: int, col: int, key: tuple[str, str, int]) -> None:
-        """The team's note on an input cell, carried from the workbook it was in."""
-        if note := self.context.data.notes.get(key):
+    def write_entry(self, row: int, col: int, value: float | None, unit: Unit,
+                    key: CellKey) -> None:
+        """An input cell with what the team gave it in the workbook it came from:
+        its value, its colour and its note."""
+        data = self.context.data
+        self.write_input(row, col, value, unit, data.fills.get(key))
+        if note := data.notes.get(key):
             self.ws.write_comment(row, col, note)
 
     def write_band(self, row: int, last_col: int, label: str, fmt: Format) -> None:

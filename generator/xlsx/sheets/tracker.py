@@ -121,9 +121,9 @@ class TrackerSheet(SheetWriter):
                 ws.write_formula(row.row, col, formula,
                                  styles.value(item.unit), self.cached(results[(item.id, column.key)]))
             else:
-                self.write_input(row.row, col, self.context.data.inputs[item.id][column.months[0]],
-                                 item.unit)
-                self.write_note(row.row, col, ("inp", item.id, column.months[0]))
+                month = column.months[0]
+                self.write_entry(row.row, col, self.context.data.inputs[item.id][month], item.unit,
+                                 ("inp", item.id, month))
         first, last = layout.col(self.periods.months[0]), layout.col(self.periods.months[-1])
         rule = validation(self.text, item.unit, help_key=input_help_key(item.id),
                           title=self.text(input_label_key(item.id)))
@@ -163,8 +163,7 @@ class TrackerSheet(SheetWriter):
                              styles.value(kpi.unit, rollup=column.is_rollup, bold=True),
                              self.cached(results[(kpi.id, column.key)]))
         target = (self.context.data.targets or {}).get(kpi.id)
-        self.write_input(row.row, layout.target_col, target, kpi.unit)
-        self.write_note(row.row, layout.target_col, ("target", kpi.id, 0))
+        self.write_entry(row.row, layout.target_col, target, kpi.unit, ("target", kpi.id, 0))
         ws.data_validation(row.row, layout.target_col, row.row, layout.target_col, {
             "validate": "decimal", "criteria": "between",
             "minimum": -1e12, "maximum": 1e12,

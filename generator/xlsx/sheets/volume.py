@@ -62,8 +62,8 @@ class VolumeSheet(SheetWriter):
             ws.write_string(layout.HEADER_ROW, col, name, styles.header)
             kind = "vol" if band_key == "volume_by_category" else "chan"
             for month, value in enumerate(counts[name]):
-                self.write_input(layout.month_row(month), col, value, Unit.COUNT)
-                self.write_note(layout.month_row(month), col, (kind, name, month))
+                self.write_entry(layout.month_row(month), col, value, Unit.COUNT,
+                                 (kind, name, month))
             span = area(first_row, col, last_row, col, fixed=False)
             ws.write_formula(layout.year_row, col, f'=IF(COUNT({span})=0,"",SUM({span}))',
                              styles.value(Unit.COUNT, rollup=True, bold=True),
