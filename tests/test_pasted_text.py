@@ -141,12 +141,13 @@ def _pasting(case: Case) -> Iterator[list[Key]]:
     written: list[Key] = []
     where: dict[tuple[str, int, int], Key] = {}
 
-    def write_input(self: SheetWriter, row: int, col: int, value: float | None, unit) -> None:
+    def write_input(self: SheetWriter, row: int, col: int, value: float | None, unit,
+                    fill: str | None = None) -> None:
         if not where:  # the layout is known once the writer runs
             where.update((place, key) for key, place in _positions(self.context, case.pastes).items())
         key = where.get((self.ws.name, row, col))
         if key is None:
-            original(self, row, col, value, unit)
+            original(self, row, col, value, unit, fill)
             return
         assert value is None or key == ("gross_margin",), f"{key}: blank data expected"
         self.ws.write_string(row, col, case.text, self.styles.input(unit))
