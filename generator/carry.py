@@ -13,9 +13,10 @@ import datetime as dt
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from . import __version__
 from .config.choices import MAX_SHEET
-from .config.resolve import Resolved, language_defaults
-from .config.settings import Config
+from .config.resolve import Resolved, language_defaults, resolve
+from .config.settings import Config, ConfigError
 from .errors import shown
 from .model.calculators import calculators
 from .model.data import CellKey, Value, WorkbookData
@@ -24,6 +25,7 @@ from .model.scales import DEFAULT_SCALES
 from .xlsx import contract
 from .xlsx.reader import FilledWorkbook
 from .xlsx.sheets.own import OwnSheet
+from .xlsx.writer import written_texts
 
 
 def base_config(filled: FilledWorkbook) -> Config:
@@ -123,7 +125,24 @@ def carry_over(filled: FilledWorkbook, resolved: Resolved) -> Carried:
                         fills=fills)
     carried = Carried(data, losses)
     _carry_own_sheets(filled, resolved, carried)
+    carried.losses += _typed_texts(filled)
     return carried
+
+
+def _typed_texts(filled: FilledWorkbook) -> list[str]:
+    """Text on csmetrics' sheets that a fresh workbook of the same configuration
+    does not hold (a note typed beside the grid, a label retyped) was the team's,
+    and the new workbook has no place for it. Only a workbook of this csmetrics
+    version can be compared so: another version's labels differ by design."""
+    if not filled.texts or filled.made_with.version != __version__:
+        return []
+    try:
+        known = written_texts(resolve(base_config(filled)))
+    except ConfigError:  # the workbook's own settings no longer resolve: compare with none
+        known = set()
+    return [f"{where}: the text {shown(text)} is not csmetrics' own, and the new workbook has "
+            "no place for it" for where, text in filled.texts.items()
+            if text.strip() and text not in known]
 
 
 def _carry_own_sheets(filled: FilledWorkbook, resolved: Resolved, carried: Carried) -> None:

@@ -561,3 +561,18 @@ def test_a_colour_given_to_an_input_cell_travels_with_it(tmp_path):
     again = read_filled(book)
     assert again.fills == {("inp", "agents", 6): "#C6E0B4"}
     assert read_filled(book).inputs["agents"][6] is not None
+
+
+def test_text_typed_beside_the_layout_or_over_a_label_is_listed(tmp_path):
+    book = filled_workbook_path(tmp_path)
+
+    def type_text(wb):
+        sheet, cells = name_cells(wb, contract.input_name("agents"))
+        wb[sheet][f"Z{row_of(cells[0][0])}"] = "Q1 was odd: two outages"
+        wb[sheet][f"A{row_of(cells[0][0])}"] = "Agents incl. contractors"
+
+    edit(book, type_text)
+    result = regenerate(book)
+    assert result.exit_code == 2
+    assert "the text 'Q1 was odd: two outages' is not csmetrics' own" in result.stderr
+    assert "the text 'Agents incl. contractors' is not csmetrics' own" in result.stderr

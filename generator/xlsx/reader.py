@@ -57,6 +57,7 @@ class FilledWorkbook:
     own_sheets: list[OwnSheet] = field(default_factory=list)  # the team's own, carried over
     notes: dict[CellKey, str] = field(default_factory=dict)  # on input cells, as WorkbookData's
     fills: dict[CellKey, str] = field(default_factory=dict)  # input cells' colours of their own
+    texts: dict[str, str] = field(default_factory=dict)  # "Sheet!A1" -> text outside the names
 
     @cached_property  # the properties are set once, right after reading the cells
     def made_with(self) -> contract.Properties:
@@ -293,6 +294,7 @@ class _Reader:
         self.comments = comments or {}
         self.notes: dict[CellKey, str] = {}
         self.fills: dict[CellKey, str] = {}
+        self.texts: dict[str, str] = {}
         self.problems: list[str] = []
         self.defects: list[str] = []
 
@@ -376,6 +378,7 @@ class _Reader:
                              + "\n".join(f"  {line}" for line in self.defects))
         filled.problems = self.problems
         filled.notes, filled.fills = self.notes, self.fills
+        filled.texts = self.texts
         return filled
 
     def take_notes(self, name: str, kind: str, key: str) -> None:
@@ -527,7 +530,8 @@ class _Reader:
         """csmetrics types numbers only into cells its names cover; a number
         anywhere else on its sheets was typed by the team (in an inserted row, a
         column added beside a grid): it is listed, since the new workbook has no
-        place for it."""
+        place for it. Text outside the names is kept in ``texts``: whether
+        csmetrics wrote it is for ``carry`` to tell."""
         named: dict[str, set[Cell]] = {}
         for destinations in self.names.values():
             for sheet, area in destinations:
@@ -537,11 +541,17 @@ class _Reader:
                     continue  # a broken name is a defect reported by place()
                 named.setdefault(sheet.replace("''", "'"), set()).update(
                     cell for row in cells for cell in row)
+        cover = next(iter(self.cells.sheets), None)  # the first sheet: csmetrics' too
+        if cover is not None:
+            named.setdefault(cover, set())
         for sheet, covered in named.items():
             formulas = self.cells.formulas.get(sheet, {})
             for cell, value in sorted(self.cells.sheets.get(sheet, {}).items()):
-                if isinstance(value, int | float) and not isinstance(value, bool) and \
-                        cell not in covered and cell not in formulas:
+                if cell in covered or cell in formulas:
+                    continue
+                if isinstance(value, str):
+                    self.texts[self.where(sheet, cell)] = value
+                elif isinstance(value, int | float) and not isinstance(value, bool):
                     self.problems.append(
                         f"{self.where(sheet, cell)}: {shown(value)} is outside the cells csmetrics "
                         "reads (a row or column added by hand?), so the new workbook has no "

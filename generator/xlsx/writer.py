@@ -7,7 +7,10 @@ the ``Context`` they share, and writes the names and properties at the end.
 
 from __future__ import annotations
 
+import io
 import os
+import xml.etree.ElementTree as ET
+import zipfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -100,6 +103,20 @@ def _write_properties(workbook: xlsxwriter.Workbook, config: Config, text: Text)
         benchmarks=config.benchmarks, sheet_names=dict(config.sheet_names))
     for name, value in properties.encode().items():
         workbook.set_custom_property(name, value)
+
+
+def written_texts(resolved: Resolved) -> set[str]:
+    """Every text a fresh workbook of this configuration holds in its cells: what
+    a filled one holds beyond them, the team typed."""
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
+                                            "strings_to_urls": False})
+    build(workbook, resolved, WorkbookData())
+    workbook.close()
+    with zipfile.ZipFile(buffer) as archive:
+        root = ET.fromstring(archive.read("xl/sharedStrings.xml"))
+    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    return {"".join(t.text or "" for t in item.iter(f"{main}t")) for item in root.iter(f"{main}si")}
 
 
 def write_workbook(path: str | os.PathLike[str], config: Config | Resolved | None = None,
