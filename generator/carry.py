@@ -62,7 +62,7 @@ class Carried:
     data: WorkbookData
     losses: list[str]  # values the new configuration has no place for
     own_sheets: list[tuple[OwnSheet, str]] = field(default_factory=list)  # with their new names
-    notes: list[str] = field(default_factory=list)  # worth telling, nothing lost
+    messages: list[str] = field(default_factory=list)  # worth telling, nothing lost
 
 
 def carry_over(filled: FilledWorkbook, resolved: Resolved) -> Carried:
@@ -158,7 +158,7 @@ def _carry_own_sheets(filled: FilledWorkbook, resolved: Resolved, carried: Carri
             name = sheet.name[:MAX_SHEET - len(suffix)] + suffix
         taken.add(name.casefold())
         if name != sheet.name:
-            carried.notes.append(f"Your sheet {shown(sheet.name)} is now called {shown(name)} "
+            carried.messages.append(f"Your sheet {shown(sheet.name)} is now called {shown(name)} "
                                  "(a csmetrics sheet has its name)")
         carried.own_sheets.append((sheet, name))
         carried.losses += [f"the sheet {shown(sheet.name)}: {what} cannot be carried over"

@@ -62,7 +62,7 @@ def generate_workbook(out: Path, config_path: Path | None = None, source: Path |
             report.append(f"Dropped {len(losses)} value(s) (--drop-data):\n"
                           + describe_losses(losses))
         data, own_sheets = carried.data, carried.own_sheets
-        report += carried.notes
+        report += carried.messages
         if in_place:
             backup = _backup(source)
             report.append(f"Kept a backup of {source} as {backup}")
