@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import io
 import os
-import xml.etree.ElementTree as ET
-import zipfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -107,16 +105,14 @@ def _write_properties(workbook: xlsxwriter.Workbook, config: Config, text: Text)
 
 def written_texts(resolved: Resolved) -> set[str]:
     """Every text a fresh workbook of this configuration holds in its cells: what
-    a filled one holds beyond them, the team typed."""
-    buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
-                                            "strings_to_urls": False})
+    a filled one holds beyond them, the team typed. The workbook is only laid out
+    in memory, never packaged: its shared-string table is the answer (private
+    xlsxwriter API, pinned below 4 like ``fixes``)."""
+    workbook = xlsxwriter.Workbook(io.BytesIO(), {"in_memory": True,
+                                                  "strings_to_formulas": False,
+                                                  "strings_to_urls": False})
     build(workbook, resolved, WorkbookData())
-    workbook.close()
-    with zipfile.ZipFile(buffer) as archive:
-        root = ET.fromstring(archive.read("xl/sharedStrings.xml"))
-    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-    return {"".join(t.text or "" for t in item.iter(f"{main}t")) for item in root.iter(f"{main}si")}
+    return set(workbook.str_table.string_table)
 
 
 def write_workbook(path: str | os.PathLike[str], config: Config | Resolved | None = None,
