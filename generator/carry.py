@@ -149,7 +149,7 @@ def _carry_own_sheets(filled: FilledWorkbook, resolved: Resolved, carried: Carri
     """The team's own sheets go after the csmetrics ones, under their names (one
     that a csmetrics sheet now has gets a number); what a sheet holds that cannot
     be carried (charts, images, merged cells) is a loss."""
-    taken = {name.casefold() for name in resolved.sheet_names.values()}
+    taken = {name.casefold() for name in (*resolved.sheet_names.values(), contract.SETTINGS_SHEET)}
     for sheet in filled.own_sheets:
         name, number = sheet.name, 1
         while name.casefold() in taken:

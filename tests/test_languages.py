@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from csmetrics.config.choices import LANGUAGES
 from csmetrics.config.settings import Config
+from csmetrics.xlsx.contract import SETTINGS_SHEET
+from csmetrics.xlsx.sheets.settings import FIRST_ROW
 from engines import recalc_ironcalc
 from openpyxl import load_workbook
 from workbooks import compare, expected_values, make_workbook, random_data
@@ -24,7 +26,7 @@ KEPT = {
     "Gartner", "SQM", "Group", "Benchmark", "SuperOffice", "Klipfolio", "Gorgias", "Retently",
     "CustomerGauge", "Surveypal", "Jeff", "Toister", "Excel", "Google", "Sheets", "LibreOffice",
     "Delighted", "Qualtrics", "SurveyMonkey", "Calibri", "Microsoft", "YaHei", "Happiness",
-    "ACME", "SLA",
+    "ACME", "SLA", "csmetrics",
 }
 # Zendesk has no Afrikaans interface: the Afrikaans text quotes these report names
 # so that a user finds them on screen.
@@ -36,8 +38,25 @@ AFRIKAANS_TOO = {
 }
 
 
+def machine_strings(path: Path) -> set[str]:
+    """The settings sheet's name, keys and values: data csmetrics reads back, the
+    same in every language (its title and explanation are translated)."""
+    book = load_workbook(path, read_only=True)
+    try:
+        rows = book[SETTINGS_SHEET].iter_rows(min_row=FIRST_ROW + 1, values_only=True)
+        return {SETTINGS_SHEET} | {str(value) for row in rows for value in row if value is not None}
+    finally:
+        book.close()
+
+
 def strings(path: Path) -> list[str]:
-    """Every text of the workbook: cells, sheet names, comments, chart titles."""
+    """Every text of the workbook for people to read: cells, sheet names, comments,
+    chart titles (not the settings sheet's machine data)."""
+    machine = machine_strings(path)
+    return [text for text in _all_strings(path) if html.unescape(text) not in machine]
+
+
+def _all_strings(path: Path) -> list[str]:
     texts: list[str] = []
     with zipfile.ZipFile(path) as archive:
         for name in archive.namelist():

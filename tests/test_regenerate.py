@@ -25,7 +25,7 @@ from engines import recalc_gnumeric, recalc_ironcalc, recalc_libreoffice, requir
 from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import load_workbook
-from tests_support import rewrite_part
+from tests_support import rewrite_part, with_layout_version
 from workbooks import make_workbook, random_data
 
 
@@ -252,9 +252,8 @@ def test_not_a_csmetrics_workbook(tmp_path):
 
 def test_newer_layout_damaged_and_missing_files(tmp_path):
     source = filled_workbook(tmp_path)
-    newer = rewrite_part(source, tmp_path / "newer.xlsx", "docProps/custom.xml",
-                         lambda xml: xml.replace(b"<vt:i4>1</vt:i4>", b"<vt:i4>99</vt:i4>"))
-    with pytest.raises(UsageError, match="newer csmetrics"):
+    newer = with_layout_version(source, tmp_path / "newer.xlsx", 99)
+    with pytest.raises(UsageError, match=r"made by a newer csmetrics \(.*, layout 99\)"):
         read_filled(newer)
     damaged = tmp_path / "damaged.xlsx"
     damaged.write_bytes(source.read_bytes()[:2000])

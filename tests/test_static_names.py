@@ -19,6 +19,7 @@ from csmetrics.model.catalog import ENTERED_INPUTS, KPIS
 from csmetrics.model.selection import Selection
 from csmetrics.xlsx import contract
 from csmetrics.xlsx.sheets.base import Context
+from csmetrics.xlsx.writer import workbook_properties
 from openpyxl.utils.cell import get_column_letter
 from openpyxl.utils.datetime import from_excel
 from static_books import Generated, assert_none, name_area
@@ -28,7 +29,8 @@ from xlsx_parts import parse_ref
 def contract_names(context: Context) -> set[str]:
     """Every defined name workbook.md promises for this configuration (the books
     here include every metric)."""
-    return contract.defined_names(Selection.of(None), calculators(context.config.scales))
+    settings = set(workbook_properties(context.config).encode())  # the settings sheet's cells
+    return contract.defined_names(Selection.of(None), calculators(context.config.scales)) | settings
 
 
 def test_defined_names_are_exactly_the_contract_families(book: Generated) -> None:
@@ -62,7 +64,7 @@ def test_defined_names_are_workbook_scope_ascii_lower_case(book: Generated) -> N
             continue
         if not area.absolute:
             problems.append(f"{name.name} -> {name.text} is not an absolute reference")
-        if area.sheet not in {s.name for s in book.xlsx.sheets}:
+        if area.sheet not in {s.name for s in book.xlsx.all_sheets}:
             problems.append(f"{name.name} -> {name.text} names no sheet of the workbook")
     assert_none(problems, "defined-name problems")
 

@@ -11,6 +11,7 @@ from csmetrics.config.settings import Config
 from csmetrics.model.data import WorkbookData
 from csmetrics.model.scales import Scales
 from csmetrics.text import Text, templates_dir
+from csmetrics.xlsx.contract import SETTINGS_SHEET
 from csmetrics.xlsx.writer import build
 
 SCALES = [Scales(), Scales(csat_points=7, csat_satisfied_from=6, ces_points=7, ces_easy_from=5),
@@ -84,6 +85,8 @@ def test_titles_show_the_company_and_title(tmp_path, language):
         resolved = resolve_config(config)
         book = load_workbook(path, read_only=True)
         for ws in book.worksheets:
+            if ws.title == SETTINGS_SHEET:  # hidden machine data, not for reading
+                continue
             top = [c.value for row in ws.iter_rows(max_row=3) for c in row if c.value]
             assert any(resolved.title in str(v) for v in top), (ws.title, top)
             assert "None" not in " ".join(str(v) for v in top), (ws.title, top)

@@ -20,6 +20,7 @@ from csmetrics.config.settings import Config
 from csmetrics.errors import UsageError
 from csmetrics.model.data import WorkbookData
 from csmetrics.xlsx import contract
+from csmetrics.xlsx.contract import SETTINGS_SHEET
 from csmetrics.xlsx.reader import parse_number, read_filled
 from csmetrics.xlsx.writer import write_workbook
 from hypothesis import given, settings
@@ -417,7 +418,7 @@ def test_a_sheet_of_the_teams_own_is_carried_with_its_formulas_formats_widths_an
     assert result.exit_code == 0, result.stderr
     again = load_workbook(book)
     ws = again["Our notes"]
-    assert again.sheetnames[-1] == "Our notes"
+    assert [name for name in again.sheetnames if name != SETTINGS_SHEET][-1] == "Our notes"
     assert (ws["A1"].value, ws["B2"].value, ws["C3"].value) == ("launch week", 0.25, "=SUM(kpi_nps)")
     assert ws["B2"].number_format == "0.0%"
     assert ws.column_dimensions["A"].width == pytest.approx(31, abs=1)

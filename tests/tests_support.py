@@ -24,3 +24,23 @@ def rewrite_part(source: Path, target: Path, part: str, change) -> Path:
         for name, content in parts.items():
             archive.writestr(name, content)
     return target
+
+
+def with_layout_version(source: Path, target: Path, version: int) -> Path:
+    """A copy of a csmetrics workbook claiming another layout version, in both
+    places it says so: the document property and the settings sheet's cell."""
+    from csmetrics.xlsx.contract import LAYOUT_PROPERTY, LAYOUT_VERSION, SETTINGS_SHEET
+    from xlsx_parts import read_book
+
+    book = read_book(source)
+    settings = book.sheet(SETTINGS_SHEET)
+    cell = book.workbook_names()[LAYOUT_PROPERTY].text.split("!")[1].replace("$", "")
+    middle = target.with_name(f"{target.stem}-props{target.suffix}")
+    rewrite_part(source, middle, "docProps/custom.xml",
+                 lambda xml: xml.replace(f"<vt:i4>{LAYOUT_VERSION}</vt:i4>".encode(),
+                                         f"<vt:i4>{version}</vt:i4>".encode()))
+    pattern = re.compile(rf'(<c r="{cell}"[^>]*><v>){LAYOUT_VERSION}(</v>)'.encode())
+    rewrite_part(middle, target, settings.part,
+                 lambda xml: pattern.sub(rb"\g<1>" + str(version).encode() + rb"\g<2>", xml, count=1))
+    middle.unlink()
+    return target

@@ -138,6 +138,7 @@ class Sheet:
     root: ET.Element
     cells: dict[str, Cell]
     validations: list[Validation]
+    hidden: bool = False
 
     def cell(self, ref: str) -> Cell | None:
         return self.cells.get(ref)
@@ -179,12 +180,17 @@ class Package:
 @dataclass
 class Book:
     package: Package
-    sheets: list[Sheet]
+    all_sheets: list[Sheet]  # in workbook order, hidden ones included
     names: list[DefinedName]
     xfs: list[Xf]
 
+    @property
+    def sheets(self) -> list[Sheet]:
+        """The sheets a user sees (not the hidden settings sheet)."""
+        return [sheet for sheet in self.all_sheets if not sheet.hidden]
+
     def sheet(self, name: str) -> Sheet:
-        for sheet in self.sheets:
+        for sheet in self.all_sheets:
             if sheet.name == name:
                 return sheet
         raise KeyError(f"no sheet named {name!r}; sheets are {[s.name for s in self.sheets]}")
@@ -258,7 +264,7 @@ def read_book(path: Path) -> Book:
         part = target[1:] if target.startswith("/") else posixpath.join("xl", target)
         root = package.xml(part)
         sheets.append(Sheet(element.get("name", ""), part, root, _cells(root, strings),
-                            _validations(root)))
+                            _validations(root), element.get("state", "visible") != "visible"))
     names = [DefinedName(d.get("name", ""),
                          int(d.get("localSheetId")) if d.get("localSheetId") is not None else None,
                          d.text or "")

@@ -15,7 +15,15 @@ from ..model.catalog import KPI_BY_ID, Unit
 from ..model.periods import MONTHS_PER_YEAR, Periods
 from ..model.scales import Scales
 from ..model.selection import Selection
-from .choices import MAX_COMPANY, MAX_NAMES, MAX_SHEET, MAX_TITLE, YEAR_RANGE, YEARS_RANGE
+from .choices import (
+    MAX_COMPANY,
+    MAX_NAMES,
+    MAX_SHEET,
+    MAX_TITLE,
+    SETTINGS_SHEET,
+    YEAR_RANGE,
+    YEARS_RANGE,
+)
 from .colours import is_colour
 
 # Starting targets a team is expected to replace with its own; industry benchmarks
@@ -210,4 +218,6 @@ def sheet_name_problem(name: Any) -> str | None:
         return "must not contain an apostrophe (it breaks references to the sheet)"
     if name.strip().casefold() == "history":
         return "'History' is reserved by Excel"
+    if name.strip().casefold() == SETTINGS_SHEET:
+        return f"{SETTINGS_SHEET!r} is csmetrics' own hidden sheet"
     return None

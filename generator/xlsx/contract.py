@@ -12,6 +12,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from ..config import choices
 from ..config.colours import is_colour
 from ..model.calculators import CALCULATOR_KPI, Calculator, calculators
 from ..model.catalog import INPUT_BY_ID
@@ -138,6 +139,17 @@ def defined_names(selection: Selection, calcs: Iterable[Calculator]) -> set[str]
 # --------------------------------------------------------------------------- document properties
 
 LAYOUT_PROPERTY = "csmetrics_layout_version"
+# The hidden sheet that holds the same settings in cells, one defined name each
+# (spelled like its property): Google Sheets drops custom document properties
+# but keeps hidden sheets and named ranges, so a workbook downloaded from it
+# still says how it was made. The reader prefers the cells.
+SETTINGS_SHEET = choices.SETTINGS_SHEET
+SETTING_PREFIX = "csmetrics_"
+
+
+def is_setting_name(name: str) -> bool:
+    """A defined name of the settings sheet (``csmetrics_language`` ...)."""
+    return name.startswith(SETTING_PREFIX)
 
 
 @dataclass(frozen=True)

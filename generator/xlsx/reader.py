@@ -21,6 +21,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from .. import __version__
 from ..config.choices import LANGUAGES
 from ..errors import UsageError, shown
 from ..model.catalog import ENTERED_INPUTS, KPI_BY_ID
@@ -141,7 +142,9 @@ def read_filled(path: Path) -> FilledWorkbook:
                  workbook.defined_names.items()}
         properties = {prop.name: str(prop.value) for prop in
                       getattr(workbook, "custom_doc_props", None) or []}
-        _check_origin(path, properties, names)
+        if contract.LAYOUT_PROPERTY not in properties and not contract.has_csmetrics_names(names):
+            raise UsageError(f"{path}: not a workbook made by csmetrics (no csmetrics layout "
+                             "version and none of its defined names)")
         formulas = _open(path, data_only=False)
         try:
             cells = _Cells(workbook, formulas)
@@ -149,6 +152,10 @@ def read_filled(path: Path) -> FilledWorkbook:
             formulas.close()
     finally:
         workbook.close()
+    # The settings sheet's cells win over the document properties, which an
+    # application may have dropped (Google Sheets) or left stale.
+    properties |= _settings(names, cells)
+    _check_version(path, properties)
     language = properties.get("csmetrics_language")
     filled = _Reader(path, names, cells, DECIMAL_MARKS.get(language or ""),
                      _comments(path)).read()
@@ -263,19 +270,38 @@ def _check_size(path: Path) -> None:
                          f"at most {MAX_UNPACKED // 2**20} MB unpacked, {MAX_PART // 2**20} MB a part")
 
 
-def _check_origin(path: Path, properties: dict[str, str], names: dict[str, Any]) -> None:
+def _settings(names: dict[str, Any], cells: _Cells) -> dict[str, str]:
+    """The values of the settings sheet's named cells, as text like properties."""
+    found: dict[str, str] = {}
+    for name, destinations in names.items():
+        if not contract.is_setting_name(name) or len(destinations) != 1:
+            continue
+        sheet, area = destinations[0]
+        try:
+            ((cell,),) = _coordinates(area)
+        except (TypeError, ValueError):
+            continue  # not one cell: the properties still say it
+        value = cells.sheets.get(sheet.replace("''", "'"), {}).get(cell)
+        if isinstance(value, bool):
+            found[name] = "true" if value else "false"
+        elif isinstance(value, int | float | str) and str(value) != "":
+            found[name] = str(value)
+    return found
+
+
+def _check_version(path: Path, properties: dict[str, str]) -> None:
     raw = properties.get(contract.LAYOUT_PROPERTY)
-    if raw is None and not contract.has_csmetrics_names(names):
-        raise UsageError(f"{path}: not a workbook made by csmetrics (no csmetrics layout "
-                         "version and none of its defined names)")
     try:
         version = contract.layout_version(properties)
     except ValueError:
         raise UsageError(f"{path}: unreadable csmetrics layout version {raw!r}") from None
-    # Without the property (an application that drops it), the names identify layout 1.
+    # Without the setting (an application that drops it), the names identify layout 1.
     if version is not None and version > contract.LAYOUT_VERSION:
-        raise UsageError(f"{path}: made by a newer csmetrics (layout {version}; this version "
-                         f"reads layout {contract.LAYOUT_VERSION}): upgrade csmetrics")
+        made_by = properties.get("csmetrics_version")
+        which = f"{made_by}, layout {version}" if made_by else f"layout {version}"
+        raise UsageError(f"{path}: made by a newer csmetrics ({which}); this csmetrics "
+                         f"{__version__} reads layouts up to {contract.LAYOUT_VERSION}: "
+                         "upgrade csmetrics to regenerate it")
 
 
 Cell = tuple[int, int]  # (row, column), 1-based as openpyxl counts

@@ -20,6 +20,8 @@ from typing import Any
 import xlsxwriter
 from xlsxwriter.format import Format
 
+from ...config.choices import SETTINGS_SHEET
+
 Cell = tuple[int, int]  # (row, column), 0-based as xlsxwriter counts
 
 
@@ -39,9 +41,9 @@ class OwnSheet:
 
 
 def own_sheet_names(sheets: list[str], named: Iterable[str]) -> list[str]:
-    """The team's own sheets: all but the cover (the first) and the sheets that
-    csmetrics' defined names point at."""
-    ours = set(named)
+    """The team's own sheets: all but the cover (the first), the settings sheet
+    and the sheets that csmetrics' defined names point at."""
+    ours = {*named, SETTINGS_SHEET}
     return [sheet for index, sheet in enumerate(sheets) if index and sheet not in ours]
 
 
