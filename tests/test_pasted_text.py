@@ -267,7 +267,8 @@ def test_gnumeric_treats_pasted_text_as_blank(name: str, cases, gnumeric_outputs
 
 def _not_a_number_rules(book: Book, sheet_name: str) -> list[tuple[set[str], str]]:
     """(cells covered, dxf XML) of every "not a number" rule of a sheet: a formula rule
-    ``AND(X<>"",NOT(ISNUMBER(X)))`` whose X is the top-left cell of its first range."""
+    ``AND(X<>"",IF(ISNUMBER(X),<breaks the rule>,TRUE))`` whose X is the top-left
+    cell of its one range (true for anything but a number)."""
     dxfs = book.package.xml("xl/styles.xml").findall("m:dxfs/m:dxf", NS)
     found = []
     for cf in book.sheet(sheet_name).root.iterfind("m:conditionalFormatting", NS):
@@ -276,7 +277,9 @@ def _not_a_number_rules(book: Book, sheet_name: str) -> list[tuple[set[str], str
         for rule in cf.iterfind("m:cfRule", NS):
             formula = rule.find("m:formula", NS)
             if (rule.get("type") == "expression" and formula is not None
-                    and formula.text == f'AND({corner}<>"",NOT(ISNUMBER({corner})))'):
+                    and formula.text is not None
+                    and formula.text.startswith(f'AND({corner}<>"",IF(ISNUMBER({corner}),')
+                    and formula.text.endswith(",TRUE))")):
                 dxf = dxfs[int(rule.get("dxfId", "-1"))]
                 found.append((cells_of_sqref(sqref), ET.tostring(dxf, encoding="unicode")))
     return found

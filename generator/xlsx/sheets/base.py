@@ -11,7 +11,7 @@ from typing import Any
 
 import xlsxwriter
 from xlsxwriter.format import Format
-from xlsxwriter.utility import xl_range, xl_rowcol_to_cell
+from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
 from ...config.settings import Config
@@ -54,30 +54,62 @@ class Context:
         self.names[name] = reference_text
 
 
-WHOLE_UNITS = {Unit.COUNT}
 LOGO_BOX = (180, 54)  # pixels: the header area of the first three rows
+TARGET = "target"  # the kind of input a KPI's target cell is: any number
 
 
-def validation(text: Text, unit: Unit, help_key: str, title: str) -> dict[str, Any]:
-    """Data validation for an input cell: whole numbers >= 0 for counts, decimals
-    >= 0 for times and money, 0-100 % for shares; with an input message."""
-    if unit is Unit.PERCENT:
-        rule: dict[str, Any] = {"validate": "decimal", "criteria": "between",
-                                "minimum": 0, "maximum": 1}
-        error = text("valid_percent_error")
-    elif unit in WHOLE_UNITS:
-        rule = {"validate": "integer", "criteria": ">=", "value": 0}
-        error = text("valid_count_error")
-    else:
-        rule = {"validate": "decimal", "criteria": ">=", "value": 0}
-        error = text("valid_decimal_error")
+@dataclass(frozen=True)
+class Allowed:
+    """What an input cell accepts, said three times over: the validation rule,
+    the sentence that states it (ending every prompt, and the error message),
+    and the condition that flags a value breaking it (pasting bypasses
+    validation). Every rule has a Google Sheets equivalent ("greater than or
+    equal to", "between"): Sheets has no whole-number criterion, so counts are
+    checked as numbers >= 0 and a fraction is flagged instead."""
+
+    rule: dict[str, Any]
+    sentence_key: str
+    breaks: str  # condition on the placeholder X, given that X is a number
+
+    def flag(self, cell: str) -> str:
+        """Conditional-format formula: the cell holds something, and it is not a
+        number or breaks the rule (never an error value: the test is guarded)."""
+        return f'AND({cell}<>"",IF(ISNUMBER({cell}),{self.breaks.replace("X", cell)},TRUE))'
+
+
+ALLOWED = {
+    Unit.COUNT: Allowed({"validate": "decimal", "criteria": ">=", "value": 0}, "valid_count_error",
+                        "OR(X<0,X<>ROUND(X,0))"),
+    Unit.PERCENT: Allowed({"validate": "decimal", "criteria": "between", "minimum": 0,
+                           "maximum": 1}, "valid_percent_error", "OR(X<0,X>1)"),
+    TARGET: Allowed({"validate": "decimal", "criteria": "between", "minimum": -1e12,
+                     "maximum": 1e12}, "valid_target_error", "ABS(X)>1000000000000"),
+}
+DECIMAL = Allowed({"validate": "decimal", "criteria": ">=", "value": 0}, "valid_decimal_error", "X<0")
+
+
+def allowed(unit: Unit | str) -> Allowed:
+    return ALLOWED.get(unit, DECIMAL)
+
+
+def validation(text: Text, unit: Unit | str, help: str, title: str) -> dict[str, Any]:
+    """Data validation for an input cell, with a prompt that says everything on
+    its own: what to enter (``help``), then what is allowed. Google Sheets keeps
+    one help text and drops titles and error messages, so no meaning is left to
+    them; the error message repeats the prompt's last sentence."""
+    kind = allowed(unit)
+    sentence = text(kind.sentence_key)
+    room = PROMPT_LIMIT - len(sentence) - 1
     return {
-        **rule,
+        **kind.rule,
         "input_title": _clip(title, 32),
-        "input_message": _clip(text(help_key), 255),
+        "input_message": f"{_clip(help, room)} {sentence}",
         "error_title": _clip(text("valid_error_title"), 32),
-        "error_message": _clip(error, 255),
+        "error_message": _clip(sentence, PROMPT_LIMIT),
     }
+
+
+PROMPT_LIMIT = 255  # Excel's limit on a validation prompt or message
 
 
 def lines_needed(text: str, chars_per_line: int) -> int:
@@ -131,28 +163,25 @@ class SheetWriter:
         else:
             self.ws.write_number(row, col, value, fmt)
 
-    def flag_non_numbers(self, areas: list[tuple[int, int, int, int]]) -> None:
-        """Highlight input cells that hold something other than a number.
+    def input_area(self, first_row: int, first_col: int, last_row: int, last_col: int,
+                   unit: Unit | str, help: str, title: str) -> None:
+        """Validation and the invalid-value flag of one rectangle of input cells.
 
         Pasting bypasses data validation, so an input cell may hold text (a space,
-        "12 tickets", "1.234,5"); the formulas then treat it as not entered, and this
-        rule shows why. One rule over all ``areas`` (first row, first column, last
-        row, last column): its relative references start from their common top-left
-        cell, which must be the top-left cell of the first area. ``A1<>""`` rather
-        than ``ISBLANK``: a cell holding an empty string looks and counts as blank.
-        """
-        if not areas:
-            return
-        areas = sorted(areas)
-        top, left = areas[0][0], areas[0][1]
-        if any(area[1] < left for area in areas):
-            raise ValueError(f"areas {areas} have no common top-left cell")
-        corner = xl_rowcol_to_cell(top, left)
-        self.ws.conditional_format(*areas[0], {
+        "12 tickets", "1.234,5"), a negative or a fraction of a ticket; the
+        formulas treat text as not entered, and the flag shows why. One
+        conditional format per rectangle, its formula anchored at the
+        rectangle's own top-left cell: Google Sheets keeps no other kind.
+        ``A1<>""`` rather than ``ISBLANK``: a cell holding an empty string looks
+        and counts as blank."""
+        ws = self.ws
+        ws.data_validation(first_row, first_col, last_row, last_col,
+                           validation(self.text, unit, help, title))
+        corner = xl_rowcol_to_cell(first_row, first_col)
+        ws.conditional_format(first_row, first_col, last_row, last_col, {
             "type": "formula",
-            "criteria": f'=AND({corner}<>"",NOT(ISNUMBER({corner})))',
+            "criteria": "=" + allowed(unit).flag(corner),
             "format": self.styles.flag,
-            "multi_range": " ".join(xl_range(*area) for area in areas),
         })
 
     def write_entry(self, row: int, col: int, value: float | None, unit: Unit,

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from ...model.catalog import KPI_BY_ID, Better, Unit
+from ...model.catalog import KPI_BY_ID, Better
 from ...model.expr import render
 from ...model.reference import calculator as calculate
 from ...model.text_keys import kpi_label_key
 from .. import contract
 from ..layout import BACK_LINK_ROW, TITLE_ROW, CalculatorBlock, FormulasLayout, cell
-from .base import SheetWriter, lines_needed, validation
+from .base import SheetWriter, lines_needed
 
 WIDTHS = {0: 44, 1: 16, 2: 12, 3: 62, 4: 16}
 CHARS_PER_LINE = 120  # of the merged definition cells, to size their rows
@@ -34,9 +34,6 @@ class FormulasSheet(SheetWriter):
         self.write_logo(self.layout.NOTE_COL)
         for block in self.layout.blocks:
             self._write_calculator(block)
-        self.flag_non_numbers([(row, self.layout.VALUE_COL, row, self.layout.VALUE_COL)
-                               for block in self.layout.blocks
-                               for row in block.input_rows.values()])
         self._write_kpi_table()
         self._set_up_page()
 
@@ -68,9 +65,8 @@ class FormulasSheet(SheetWriter):
             ws.write_string(row, layout.LABEL_COL, label, styles.label)
             self.write_input(row, layout.VALUE_COL, values[item.id], item.unit)
             ws.write_string(row, layout.UNIT_COL, self.unit_text(item.unit), styles.unit)
-            help_key = "valid_decimal_title" if item.unit is not Unit.COUNT else "valid_count_title"
-            ws.data_validation(row, layout.VALUE_COL, row, layout.VALUE_COL,
-                               validation(text, item.unit, help_key=help_key, title=label))
+            self.input_area(row, layout.VALUE_COL, row, layout.VALUE_COL, item.unit,
+                            help=text("calc_input_help", label=label), title=label)
             self.context.define(contract.calculator_input_name(calc.id, item.id),
                                 layout.ref(row, layout.VALUE_COL))
         results = calculate(calc, values)

@@ -8,7 +8,7 @@ from ...model.periods import Column, Periods
 from ...model.text_keys import input_help_key, input_label_key, kpi_label_key
 from .. import contract
 from ..layout import BACK_LINK_ROW, TITLE_ROW, Row, TrackerLayout, cell, column_letter
-from .base import SheetWriter, lines_needed, validation
+from .base import TARGET, SheetWriter, lines_needed
 
 LABEL_WIDTH, UNIT_WIDTH, PERIOD_WIDTH, TARGET_WIDTH, BENCHMARK_WIDTH = 34, 7, 10.5, 9, 30
 
@@ -124,13 +124,11 @@ class TrackerSheet(SheetWriter):
                 month = column.months[0]
                 self.write_entry(row.row, col, self.context.data.inputs[item.id][month], item.unit,
                                  ("inp", item.id, month))
-        first, last = layout.col(self.periods.months[0]), layout.col(self.periods.months[-1])
-        rule = validation(self.text, item.unit, help_key=input_help_key(item.id),
-                          title=self.text(input_label_key(item.id)))
-        if item.from_volume:  # a formula row: only the message saying where to type
-            rule = {"validate": "any", "input_title": rule["input_title"],
-                    "input_message": rule["input_message"]}
-        ws.data_validation(row.row, first, row.row, last, rule)
+        if not item.from_volume:  # tickets received is a formula row, typed on Ticket Volume
+            first, last = layout.col(self.periods.months[0]), layout.col(self.periods.months[-1])
+            self.input_area(row.row, first, row.row, last, item.unit,
+                            help=self.text(input_help_key(item.id)),
+                            title=self.text(input_label_key(item.id)))
         for column in self.periods.rollups:
             ws.write_formula(row.row, layout.col(column), self._rollup_formula(item, row.row, column),
                              styles.value(item.unit, rollup=True),
@@ -143,9 +141,9 @@ class TrackerSheet(SheetWriter):
         ws.write_string(row.row, layout.UNIT_COL, self.unit_text(Unit.PERCENT), self.styles.unit)
         self.write_input(row.row, layout.FIRST_PERIOD_COL, self.context.data.gross_margin,
                          Unit.PERCENT)
-        ws.data_validation(row.row, layout.FIRST_PERIOD_COL, row.row, layout.FIRST_PERIOD_COL,
-                           validation(self.text, Unit.PERCENT, help_key=f"assumption_{row.key}_help",
-                                      title=self.text(f"assumption_{row.key}")))
+        self.input_area(row.row, layout.FIRST_PERIOD_COL, row.row, layout.FIRST_PERIOD_COL,
+                        Unit.PERCENT, help=self.text(f"assumption_{row.key}_help"),
+                        title=self.text(f"assumption_{row.key}"))
         self.context.define(contract.assumption_name(row.key),
                             layout.ref(row.row, layout.FIRST_PERIOD_COL))
 
@@ -164,14 +162,8 @@ class TrackerSheet(SheetWriter):
                              self.cached(results[(kpi.id, column.key)]))
         target = (self.context.data.targets or {}).get(kpi.id)
         self.write_entry(row.row, layout.target_col, target, kpi.unit, ("target", kpi.id, 0))
-        ws.data_validation(row.row, layout.target_col, row.row, layout.target_col, {
-            "validate": "decimal", "criteria": "between",
-            "minimum": -1e12, "maximum": 1e12,
-            "input_title": self.text("valid_target_title"),
-            "input_message": self.text("valid_target_help"),
-            "error_title": self.text("valid_error_title"),
-            "error_message": self.text("valid_target_error"),
-        })
+        self.input_area(row.row, layout.target_col, row.row, layout.target_col, TARGET,
+                        help=self.text("valid_target_help"), title=self.text("valid_target_title"))
         benchmark = BENCHMARK_BY_KPI.get(kpi.id)
         if layout.benchmark_col is not None and benchmark:
             ws.write_string(row.row, layout.benchmark_col, self.text(f"bench_{benchmark.key}"),
@@ -231,45 +223,34 @@ class TrackerSheet(SheetWriter):
         ws, layout, styles = self.ws, self.layout, self.styles
         first, last = layout.FIRST_PERIOD_COL, layout.last_period_col
         target_letter = column_letter(layout.target_col)
-        # One rule per direction over all its KPI rows (relative references shift
-        # row by row), rather than two rules per row.
+        # Each KPI row against its target, in the right direction; one rule per row
+        # and colour, anchored at the row's first cell (Google Sheets keeps no
+        # multi-range rules).
         months_last = layout.col(self.periods.months[-1])
-        for better, (good, bad) in ((Better.HIGHER, (">=", "<")), (Better.LOWER, ("<=", ">"))):
-            rows = [(row, months_last if KPI_BY_ID[kpi_id].grows_with_period else last)
-                    for kpi_id, row in layout.kpi_row.items()
-                    if KPI_BY_ID[kpi_id].better is better]
-            if not rows:
+        for kpi_id, row in layout.kpi_row.items():
+            kpi = KPI_BY_ID[kpi_id]
+            if kpi.better is Better.NONE:
                 continue
-            top_left = cell(rows[0][0], first)
-            target = f"${target_letter}{rows[0][0] + 1}"
-            present = f"ISNUMBER({top_left}),ISNUMBER({target})"
-            ranges = " ".join(f"{cell(row, first)}:{cell(row, end)}" for row, end in rows)
+            good, bad = (">=", "<") if kpi.better is Better.HIGHER else ("<=", ">")
+            end = months_last if kpi.grows_with_period else last
+            value, target = cell(row, first), f"${target_letter}${row + 1}"
             for operator, style in ((good, styles.good), (bad, styles.bad)):
-                ws.conditional_format(rows[0][0], first, rows[0][0], rows[0][1], {
+                ws.conditional_format(row, first, row, end, {
                     "type": "formula",
-                    "criteria": f"=AND({present},{top_left}{operator}{target})",
+                    "criteria": f"=AND(ISNUMBER({value}),ISNUMBER({target}),{value}{operator}{target})",
                     "format": style,
-                    "multi_range": ranges,
                 })
         # Checks hold month by month; in rollups a flow (new customers over a year)
         # may exceed a stock (customers at the end) without anything being wrong.
         for check in self.config.selection.checks():
             small, large = layout.input_row[check.small], layout.input_row[check.large]
-            a, b = cell(small, first), cell(large, first)
-            criteria = f"=AND(ISNUMBER({a}),ISNUMBER({b}),{a}>{b})"
             for row in (small, large):
+                a, b = cell(small, first), cell(large, first)
                 ws.conditional_format(row, first, row, months_last, {
                     "type": "formula",
-                    "criteria": criteria,
+                    "criteria": f"=AND(ISNUMBER({a}),ISNUMBER({b}),{a}>{b})",
                     "format": styles.flag,
                 })
-        # Pasted text bypasses the validation: flag every input cell holding a non-number.
-        areas = [(row, first, row, months_last) for input_id, row in layout.input_row.items()
-                 if not INPUT_BY_ID[input_id].from_volume]
-        areas += [(row, first, row, first) for row in layout.assumption_row.values()]
-        areas += [(row, layout.target_col, row, layout.target_col)
-                  for row in layout.kpi_row.values()]
-        self.flag_non_numbers(areas)
 
     # names and page ---------------------------------------------------------
     def _define_names(self) -> None:

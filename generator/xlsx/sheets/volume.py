@@ -6,7 +6,7 @@ from ...model.catalog import Unit
 from .. import contract
 from ..fixes import show_blanks_as_gaps
 from ..layout import BACK_LINK_ROW, TITLE_ROW, VolumeLayout, area, column_letter
-from .base import SheetWriter, validation
+from .base import SheetWriter
 
 MONTH_WIDTH, COUNT_WIDTH, GAP_WIDTH = 12, 13, 3
 CHART_HEIGHT = 300
@@ -69,10 +69,8 @@ class VolumeSheet(SheetWriter):
                              styles.value(Unit.COUNT, rollup=True, bold=True),
                              self.cached(year[name]))
         if names:
-            ws.data_validation(first_row, first_col, last_row, col_of(len(names) - 1),
-                               validation(self.text, Unit.COUNT, help_key="volume_count_help",
-                                          title=self.text(band_key)))
-            self.flag_non_numbers([(first_row, first_col, last_row, col_of(len(names) - 1))])
+            self.input_area(first_row, first_col, last_row, col_of(len(names) - 1), Unit.COUNT,
+                            help=self.text("volume_count_help"), title=self.text(band_key))
         ws.write_string(layout.HEADER_ROW, total_col, self.text("volume_total"), styles.header)
         for month in range(layout.months):
             row = layout.month_row(month)
