@@ -22,6 +22,7 @@ from types import ModuleType
 from typing import Any
 
 import pytest
+from csmetrics.xlsx.contract import SETTINGS_SHEET
 from csmetrics.xlsx.reader import _comments, read_filled
 from csmetrics.xlsx.writer import write_workbook
 from engines import is_error, read_values, recalc_libreoffice, require_engine
@@ -162,18 +163,24 @@ def test_workbook_settings_are_bare_and_print_names_gone(source: Path, exported:
 
 
 def test_comments_become_notes_with_the_author_appended(source: Path, exported: Path) -> None:
-    before, after = _comments(source), _comments(exported)
+    """The raw notes of the download carry Sheets' author line (the reader strips it:
+    test_the_reader_reads_the_export_like_the_source)."""
+    before = _comments(source)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # openpyxl warns about what it cannot read
+        workbook = load_workbook(exported)
+    after: dict[str, dict[tuple[int, int], str]] = {}
+    for ws in workbook.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                if c.comment is not None:
+                    after.setdefault(ws.title, {})[(c.row, c.column)] = c.comment.text
     assert before and after.keys() == before.keys()
     assert_none((f"{sheet}!{cell}: {after[sheet].get(cell)!r}" for sheet, notes in before.items()
                  for cell, text in notes.items() if after[sheet].get(cell) != f"{text}\n\t-{NOTE_AUTHOR}"),
                 "notes without Sheets' author line")
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")  # openpyxl warns about what it cannot read
-        workbook = load_workbook(exported)
-    seen = {(ws.title, c.coordinate): c.comment.text for ws in workbook.worksheets
-            for row in ws.iter_rows() for c in row if c.comment is not None}
-    assert seen == {(sheet, workbook[sheet].cell(*cell).coordinate): text
-                    for sheet, notes in after.items() for cell, text in notes.items()}
+    assert {cell for notes in after.values() for cell in notes} == {
+        cell for notes in before.values() for cell in notes}
     parts = parts_of(exported)
     for part in (p for p in parts if re.fullmatch(r"xl/comments\d+\.xml", p)):
         assert b"<authors><author></author></authors>" in parts[part] and b"<r>" not in parts[part]
@@ -270,22 +277,22 @@ def test_hidden_sheets_stay_hidden(source: Path, tmp_path: Path) -> None:
     finally:
         workbook.close()
     assert states["Ticket Volume"] == "hidden"
-    assert {s for t, s in states.items() if t != "Ticket Volume"} == {"visible"}
+    assert states[SETTINGS_SHEET] == "hidden"  # csmetrics' own settings sheet, hidden by design
+    assert {s for t, s in states.items() if t not in ("Ticket Volume", SETTINGS_SHEET)} == {"visible"}
 
 
 def test_the_reader_reads_the_export_like_the_source(source: Path, exported: Path) -> None:
-    """csmetrics' reader finds the same entries in the download (without the document
-    properties, through the names alone); each note comes back with Sheets' author line
-    after the text the team wrote."""
+    """csmetrics' reader finds the same entries and settings in the download (without
+    the document properties: through the names and the settings sheet); each note
+    comes back as the team wrote it, without the author line Sheets appends."""
     before, after = read_filled(source), read_filled(exported)
-    assert after.properties == {} and before.properties
+    assert after.properties == before.properties and before.properties
     assert (after.inputs, after.volume, after.channels, after.targets, after.calculators,
             after.gross_margin, after.starts) == (before.inputs, before.volume, before.channels,
                                                   before.targets, before.calculators,
                                                   before.gross_margin, before.starts)
     assert before.notes == NOTES
-    assert after.notes.keys() == NOTES.keys()
-    assert all(after.notes[key].startswith(text) for key, text in NOTES.items())
+    assert after.notes == NOTES
 
 
 @pytest.mark.engines

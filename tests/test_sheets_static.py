@@ -7,9 +7,9 @@ workbook's meaning through the trip, and each comes with a negative test on a
 hand-made snippet or a modified workbook, so that no check passes for want of
 anything to find.
 
-Several rules do not hold for today's writer; those tests are marked
-``xfail(strict=True)`` with the reason, so that the writer change that fixes one
-turns its test into a failure: remove the mark then.
+The writer was changed to obey every rule (one conditional format per range,
+anchored at it; self-contained validation prompts; no whole-number or
+prompt-only rules).
 """
 
 from __future__ import annotations
@@ -48,12 +48,6 @@ BOOKS = ["default", "filled", "hostile", "russian", "few_metrics"]
 @pytest.fixture(params=BOOKS)
 def any_book(request: pytest.FixtureRequest) -> Generated:
     return request.getfixturevalue(f"{request.param}_book")
-
-
-def books_failing(reason: str, failing: list[str]) -> list[object]:
-    """The books as parameters, those listed marked as failing strictly for ``reason``."""
-    mark = pytest.mark.xfail(strict=True, reason=reason)
-    return [pytest.param(name, marks=mark) if name in failing else name for name in BOOKS]
 
 
 def _sheet(xml: str, name: str = "Sheet1") -> Sheet:
@@ -266,21 +260,11 @@ def cf_anchor_problems(sheet: Sheet) -> Iterator[str]:
                            f"{top_left}: {formula}")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "the writer gives one conditional format many ranges: Tracker's KPI colours are one "
-    "<conditionalFormatting sqref='C40:S40 C41:S41 C42:S42 …'> per better direction (13 and 8 "
-    "ranges), the text-in-input highlight one over 'C7:N7 C8:N8 … ' (47 ranges) and on "
-    "Formulas & Definitions one over 'B9 B10 B11 … B161' (57 ranges)"))
 def test_conditional_formats_cover_one_range(any_book: Generated) -> None:
     assert_none((p for sheet in any_book.xlsx.sheets for p in cf_range_problems(sheet)),
                 "conditional formats over several ranges")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "the ranges after the first of a shared rule read the first range's cells: Tracker "
-    "C41:S41 shares AND(ISNUMBER(C40),ISNUMBER($T40),C40>=$T40), written for C40; C8:N8 "
-    "shares AND(C7<>\"\",NOT(ISNUMBER(C7))); Formulas & Definitions B10 shares "
-    "AND(B9<>\"\",NOT(ISNUMBER(B9)))"))
 def test_conditional_formats_are_anchored_at_their_range(any_book: Generated) -> None:
     assert_none((p for sheet in any_book.xlsx.sheets for p in cf_anchor_problems(sheet)),
                 "conditional formats anchored elsewhere")
@@ -427,35 +411,18 @@ def test_every_input_rule_has_a_shown_prompt(any_book: Generated) -> None:
     assert_none(prompt_problems(input_rules(any_book.xlsx)), "input rules without a prompt")
 
 
-@pytest.mark.parametrize("name", books_failing(
-    "Tracker's 'Tickets received' row (C15:N15, a formula row fed by Ticket Volume) carries "
-    "a prompt-only <dataValidation> with no type, 'Calculated from the Ticket Volume tab: …' "
-    "(a selection without tickets_new has no such row)", ["default", "filled", "hostile", "russian"]))
-def test_no_rule_is_a_prompt_alone(name: str, request: pytest.FixtureRequest) -> None:
-    book: Generated = request.getfixturevalue(f"{name}_book")
-    assert_none(prompt_only_problems(rules(book.xlsx)), "prompt-only rules")
+def test_no_rule_is_a_prompt_alone(any_book: Generated) -> None:
+    assert_none(prompt_only_problems(rules(any_book.xlsx)), "prompt-only rules")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "count inputs (Tracker survey, ticket and customer rows, the Ticket Volume grids, "
-    "the calculators' counts) are <dataValidation type='whole' operator='greaterThanOrEqual'> "
-    "(and test_static_protection.expected_rule asks for exactly that)"))
 def test_no_whole_number_rules(any_book: Generated) -> None:
     assert_none(whole_problems(rules(any_book.xlsx)), "whole-number rules")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "the allowed values are only in the error message: Tracker C7:N7 (whole >= 0) prompts "
-    "'Survey answers of 9 or 10 … (0–10) received this month.', Formulas & Definitions "
-    "B79 (decimal >= 0) prompts 'Number'; 'Enter a whole number of 0 or more' is the error"))
 def test_prompts_state_the_allowed_values(any_book: Generated) -> None:
     assert_none(bound_problems(rules(any_book.xlsx)), "prompts that leave out the allowed values")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "the calculators' prompts lean on their titles: Formulas & Definitions B9 has "
-    "promptTitle 'Number of answers with score 0' and prompt 'Whole number'; every "
-    "count rule's error says '0 or more' where the prompt does not"))
 def test_prompts_do_not_lean_on_titles_or_errors(any_book: Generated) -> None:
     assert_none(leaning_problems(rules(any_book.xlsx)), "prompts that need their titles")
 

@@ -36,6 +36,9 @@ from .styles import INPUT_FILL
 
 _PLAIN_NUMBER = re.compile(r"(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")
+# Google Sheets appends its author to every note it exports ("text\n\t-Name"):
+# without it, a note comes back as the team wrote it, not one line longer each trip.
+_SHEETS_AUTHOR_LINE = re.compile(r"\n\t-[^\n]*\Z")
 
 
 @dataclass
@@ -210,6 +213,7 @@ def _comments(path: Path) -> dict[str, dict[Cell, str]]:
                 notes = found.setdefault(sheet.get("name", ""), {})
                 for comment in ET.fromstring(archive.read(target)).iter(f"{main}comment"):
                     text = "".join(t.text or "" for t in comment.iter(f"{main}t"))
+                    text = _SHEETS_AUTHOR_LINE.sub("", text)
                     notes[coordinate_to_tuple(comment.get("ref", "A1"))] = text
     return found
 
