@@ -127,7 +127,7 @@ tracker = "Monthly KPIs"
     assert book.properties.creator == "Ops team"
     assert book.properties.title == "ACME Support"
     start = next(iter(book.defined_names["period_start"].destinations))
-    assert start[1] == "$C$4:$Z$4"  # 24 months
+    assert start[1] == "$C$5:$Z$5"  # 24 months, under the header row
     volume = book[book.sheetnames[2]]
     headers = [c.value for c in next(volume.iter_rows(min_row=6, max_row=6))]
     assert headers[1:3] == ["Billing", "Bugs"] and "WhatsApp" in headers

@@ -93,7 +93,8 @@ def names_and_formulas(path: Path, sheet_names: list[str]) -> tuple[dict, dict]:
     def neutral(text: str) -> str:
         for index, name in enumerate(sheet_names):
             text = text.replace(f"'{name}'!", f"#{index}!").replace(f"{name}!", f"#{index}!")
-        return text
+        # the quarter and year headers' formulas hold words of the language
+        return re.sub(r'"(?:[^"]|"")+"', '"…"', text)
 
     book = load_workbook(path)
     names = {name: neutral(d.attr_text) for name, d in book.defined_names.items()}
@@ -115,7 +116,9 @@ def test_same_names_formulas_and_results_in_every_language(books):
         expected = expected_values(context)
         assert list(compare(expected, reader.value)) == [], language
         # and the very same numbers as the English workbook, cell for cell
-        for (sheet, address), _ in expected.items():
+        for (sheet, address), want in expected.items():
+            if isinstance(want, str):  # headers, in words of the language
+                continue
             index = list(context.sheet_names.values()).index(sheet)
             assert reader.value(sheet, address) == english_values.value(
                 english_names[index], address), (language, sheet, address)

@@ -31,7 +31,7 @@ def pane(sheet: Sheet) -> dict[str, str]:
 def test_freeze_panes(book: Generated) -> None:
     context = book.context
     expected_splits = {
-        "tracker": (context.tracker.HEADER_ROW + 1, context.tracker.FIRST_PERIOD_COL),
+        "tracker": (context.tracker.DATES_ROW + 1, context.tracker.FIRST_PERIOD_COL),
         "volume": (context.volume.HEADER_ROW + 1, 1),
         "formulas": None,  # frozen below its title; no column to freeze
     }
@@ -66,7 +66,7 @@ def test_page_set_up(book: Generated) -> None:
 
 def test_print_titles(book: Generated) -> None:
     titles = {n.local_sheet: n.text for n in book.xlsx.names if n.name == "_xlnm.Print_Titles"}
-    headers = {"tracker": book.context.tracker.HEADER_ROW, "volume": book.context.volume.HEADER_ROW}
+    headers = {"tracker": book.context.tracker.DATES_ROW, "volume": book.context.volume.HEADER_ROW}
     problems = []
     for index, sheet in enumerate(book.xlsx.sheets):
         text = titles.get(index)

@@ -45,7 +45,7 @@ def test_blocks_render_to_clean_text(language):
     text = Text(language, company="ACME", title="Metrics", year=2026, currency="$",
                 csat_scale=5, csat_satisfied_from=4, ces_scale=7, ces_easy_from=5)
     variables = {"score": 3, "n": 2, "label": "X", "month_name": "Jan", "first_month": "Jan",
-                 "last_month": "Dec", "fiscal": True, "year_label": "2026"}
+                 "last_month": "Dec", "fiscal": True, "year_label": "2026", "total": 3}
     for key in sorted(text.keys()):
         rendered = text(key, **variables)
         assert rendered, key

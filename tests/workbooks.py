@@ -11,12 +11,13 @@ from csmetrics.config.resolve import resolve_config
 from csmetrics.config.settings import Config
 from csmetrics.model.catalog import ENTERED_INPUTS, INPUT_BY_ID, KPIS, Unit
 from csmetrics.model.data import WorkbookData
+from csmetrics.model import reference
 from csmetrics.model.reference import calculator
 from csmetrics.xlsx.layout import FormulasLayout, cell
 from csmetrics.xlsx.sheets.base import Context
 from csmetrics.xlsx.writer import build
 
-Expected = dict[tuple[str, str], float | None]
+Expected = dict[tuple[str, str], float | str | None]
 
 
 def make_workbook(path: Path, config: Config | None = None,
@@ -43,7 +44,10 @@ def expected_values(context: Context) -> Expected:
             expected[(sheet, cell(row, tracker.col(column)))] = result.kpis[(kpi_id, column.key)]
     for key, row in tracker.helper_row.items():
         for column in periods.months:
-            expected[(sheet, cell(row, tracker.col(column)))] = result.helpers[(key, column.key)]
+            value = (context.months_filled[column.months[0]] if key == "filled"
+                     else result.helpers[(key, column.key)])
+            expected[(sheet, cell(row, tracker.col(column)))] = value
+    expected |= rollup_headers(context)
     if context.config.selection.volume:
         expected |= _volume_expected(context)
     for block in context.formulas.blocks:
@@ -52,6 +56,28 @@ def expected_values(context: Context) -> Expected:
         for result_id, row in block.result_rows.items():
             address = cell(row, FormulasLayout.VALUE_COL)
             expected[(context.formulas.sheet, address)] = results[result_id]
+    return expected
+
+
+def rollup_headers(context: Context) -> Expected:
+    """The quarter and year headers: their label, and how many months they hold
+    when not all of them are filled (counted here from the reference's months)."""
+    tracker, text = context.tracker, context.text
+    filled = reference.months_filled(context.data, tracker.periods, context.config.selection.inputs)
+    assert filled == context.months_filled
+    expected: Expected = {}
+    fiscal = context.config.start_month != 1
+    for year in tracker.periods.year_columns:
+        year_label = text("year_label", fiscal=fiscal, year=context.config.year + year.year)
+        labels = [(year, year_label, "year_to_date_label")]
+        for number, quarter in enumerate(tracker.periods.quarters_of(year), start=1):
+            label = (text("quarter_year_label", n=number, year_label=year_label)
+                     if tracker.periods.years > 1 else text("quarter_label", n=number))
+            labels.append((quarter, label, "rollup_months_label"))
+        for column, label, key in labels:
+            n, total = sum(filled[m] for m in column.months), len(column.months)
+            shown = text(key, label=label, n=n, total=total) if 0 < n < total else label
+            expected[(tracker.sheet, cell(tracker.HEADER_ROW, tracker.col(column)))] = shown
     return expected
 
 
@@ -130,6 +156,10 @@ def compare(expected: Expected, value_of, tolerance: float = 1e-9) -> Iterator[s
     """Describe every cell whose engine value differs from the reference."""
     for (sheet, address), want in expected.items():
         got = value_of(sheet, address)
+        if isinstance(want, str):
+            if got != want:
+                yield f"{sheet}!{address}: expected {want!r}, engine shows {got!r}"
+            continue
         if want is None:
             if got not in ("", None):
                 yield f"{sheet}!{address}: expected blank, engine shows {got!r}"

@@ -146,6 +146,14 @@ def tracker(data: WorkbookData, periods: Periods | None = None) -> TrackerResult
     return result
 
 
+def months_filled(data: WorkbookData, periods: Periods, input_ids: Sequence[str]) -> list[int]:
+    """1 for each month in which any of the Tracker's inputs (tickets received
+    included) holds a number, else 0: quarter and year headers say how many
+    months they hold."""
+    monthly = monthly_inputs(data, periods)
+    return [int(any(monthly[id][m] is not None for id in input_ids)) for m in range(periods.count)]
+
+
 def inconsistencies(data: WorkbookData) -> list[str]:
     """Warnings for inputs that contradict each other (never silently fixed)."""
     problems = []

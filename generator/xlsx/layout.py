@@ -57,13 +57,15 @@ class TrackerLayout:
     section_row: dict[str, int] = field(default_factory=dict)
     assumption_row: dict[str, int] = field(default_factory=dict)
 
-    HEADER_ROW = 3
+    # The header says each period in words (text, so that it reads the same in
+    # every application and locale); the row below it holds the real dates.
+    HEADER_ROW, DATES_ROW = 3, 4
     LABEL_COL, UNIT_COL, FIRST_PERIOD_COL = 0, 1, 2
 
     @classmethod
     def build(cls, config: Config, sheet: str) -> TrackerLayout:
         layout = cls(sheet=sheet, benchmarks=config.benchmarks, periods=config.periods)
-        row = cls.HEADER_ROW + 1
+        row = cls.DATES_ROW + 1
 
         def add(kind: str, key: str) -> int:
             nonlocal row
@@ -91,14 +93,19 @@ class TrackerLayout:
             add("blank", "")
         layout.section_row["kpis"] = add("section", "section_kpis")
         add_grouped("kpi", [KPI_BY_ID[id] for id in selection.kpis], layout.kpi_row)
-        weighted = [item for item in inputs if item.weight]
-        if weighted:
-            add("blank", "")
-            layout.section_row["helpers"] = add("section", "section_helpers")
-        for item in weighted:
+        add("blank", "")
+        layout.section_row["helpers"] = add("section", "section_helpers")
+        layout.helper_row["filled"] = add("filled", "helper_filled")
+        for item in (item for item in inputs if item.weight):
             layout.helper_row[f"{item.id}_xw"] = add("helper", f"{item.id}_xw")
             layout.helper_row[f"{item.id}_w"] = add("helper", f"{item.id}_w")
         return layout
+
+    @property
+    def input_rows(self) -> tuple[int, int]:
+        """The first and last row of the input section: a month is filled when any
+        cell of its column between them holds a number."""
+        return self.section_row["inputs"] + 1, max(self.input_row.values())
 
     # columns ---------------------------------------------------------------
     def col(self, column: Column) -> int:

@@ -33,10 +33,9 @@ CHART_PALETTE = (
 class Styles:
     """Formats keyed by role; a role asked twice returns the same format object."""
 
-    def __init__(self, workbook: Workbook, config: Config, date_format: str):
+    def __init__(self, workbook: Workbook, config: Config):
         self._workbook = workbook
         self._config = config
-        self._date_format = date_format
         self._cache: dict[tuple[Any, ...], Format] = {}
         # text on the brand fills, and the primary colour as text on white
         self.on_primary = text_colour_on(config.primary_color)
@@ -82,10 +81,16 @@ class Styles:
                             bg_color=self._config.primary_color, border=1, text_wrap=True)
 
     @property
-    def header_date(self) -> Format:
-        return self._format(("header_date",), bold=True, font_color=self.on_primary,
-                            bg_color=self._config.primary_color, border=1, align="center",
-                            num_format=self._date_format)
+    def period_date(self) -> Format:
+        """The real dates under the period headers: ISO, so that no application
+        or locale renders them differently (the words are in the header)."""
+        return self._format(("period_date",), font_size=9, font_color="#595959", align="center",
+                            num_format="yyyy-mm-dd", bottom=1, bottom_color="#BFBFBF")
+
+    @property
+    def period_date_label(self) -> Format:
+        return self._format(("period_date_label",), font_size=9, font_color="#595959",
+                            bottom=1, bottom_color="#BFBFBF")
 
     @property
     def section(self) -> Format:

@@ -54,7 +54,7 @@ def build(workbook: xlsxwriter.Workbook, config: Config | Resolved, data: Workbo
         config=config,
         data=data,
         text=text,
-        styles=Styles(workbook, config, text("date_format_month")),
+        styles=Styles(workbook, config),
         calculators=calculators_included,
         tracker=TrackerLayout.build(config, sheet_names["tracker"]),
         volume=VolumeLayout(sheet_names["volume"], config.categories or (), config.channels or (),
@@ -66,6 +66,7 @@ def build(workbook: xlsxwriter.Workbook, config: Config | Resolved, data: Workbo
         month_labels=[text("month_label", month_name=month_names[d.month - 1], year=d.year)
                       for d in starts],
         period_starts=starts,
+        months_filled=reference.months_filled(data, config.periods, selection.inputs),
     )
 
     def add(key: str) -> Any:

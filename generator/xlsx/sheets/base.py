@@ -45,6 +45,7 @@ class Context:
     volume_result: reference.VolumeResult
     month_labels: list[str]
     period_starts: list[dt.date]
+    months_filled: list[int]  # 1 for a month with any input, by the reference
     names: dict[str, str] = field(default_factory=dict)  # defined name -> reference
 
     def define(self, name: str, reference_text: str) -> None:

@@ -7,7 +7,7 @@ from ...model.expr import render, required_blank_test
 from ...model.periods import Column, Periods
 from ...model.text_keys import input_help_key, input_label_key, kpi_label_key
 from .. import contract
-from ..layout import BACK_LINK_ROW, TITLE_ROW, Row, TrackerLayout, cell, column_letter
+from ..layout import BACK_LINK_ROW, TITLE_ROW, Row, TrackerLayout, area, cell, column_letter
 from .base import TARGET, SheetWriter, lines_needed
 
 LABEL_WIDTH, UNIT_WIDTH, PERIOD_WIDTH, TARGET_WIDTH, BENCHMARK_WIDTH = 34, 7, 10.5, 9, 30
@@ -49,6 +49,11 @@ def _fill(template: str, layout: TrackerLayout, column: Column) -> str:
             .replace(LAST, column_letter(first + column.months[-1])))
 
 
+def _string(text: str) -> str:
+    """A text as a formula's string literal."""
+    return '"' + text.replace('"', '""') + '"'
+
+
 class TrackerSheet(SheetWriter):
     def write(self) -> None:
         self._write_header()
@@ -74,28 +79,49 @@ class TrackerSheet(SheetWriter):
         self.write_back_link(BACK_LINK_ROW, 0)
         ws.write_string(2, 0, text("start_company"), styles.subtitle)
         self.write_logo(layout.target_col)
-        header = layout.HEADER_ROW
+        header, dates = layout.HEADER_ROW, layout.DATES_ROW
         ws.write_string(header, layout.LABEL_COL, text("header_metric"), styles.header_left)
         ws.write_string(header, layout.UNIT_COL, text("header_unit"), styles.header)
+        ws.write_string(dates, layout.LABEL_COL, text("header_period_start"), styles.period_date_label)
+        ws.write_blank(dates, layout.UNIT_COL, None, styles.period_date)
         periods = self.periods
-        for column, start in zip(periods.months, self.context.period_starts, strict=True):
-            ws.write_datetime(header, layout.col(column), start, styles.header_date)
+        for column, start, label in zip(periods.months, self.context.period_starts,
+                                        self.context.month_labels, strict=True):
+            ws.write_string(header, layout.col(column), label, styles.header)
+            ws.write_datetime(dates, layout.col(column), start, styles.period_date)
         fiscal = self.config.start_month != 1
         for column in periods.year_columns:
             year = self.config.year + column.year
             year_label = text("year_label", fiscal=fiscal, year=year)
-            ws.write_string(header, layout.col(column), year_label, styles.header)
+            self._write_rollup_header(column, year_label, "year_to_date_label")
             for number, quarter in enumerate(periods.quarters_of(column), start=1):
                 if periods.years > 1:  # several years: say which one
                     label = text("quarter_year_label", n=number, year_label=year_label)
                 else:
                     label = text("quarter_label", n=number)
-                ws.write_string(header, layout.col(quarter), label, styles.header)
+                self._write_rollup_header(quarter, label, "rollup_months_label")
+        for col in (*(layout.col(c) for c in periods.rollups), layout.target_col,
+                    *([layout.benchmark_col] if layout.benchmark_col is not None else [])):
+            ws.write_blank(dates, col, None, styles.period_date)
         ws.write_string(header, layout.target_col, text("header_target"), styles.header)
         if layout.benchmark_col is not None:
             ws.write_string(header, layout.benchmark_col, text("header_benchmark"), styles.header)
         ws.set_row(header, 30)
 
+    def _write_rollup_header(self, column: Column, label: str, partial_key: str) -> None:
+        """A quarter's or year's header, saying how many of its months hold data
+        when not all of them do ("Q4 (1 of 3 months)", "Year 2026 to date (10 of 12
+        months)"): a formula over the helper row of filled months."""
+        layout, total = self.layout, len(column.months)
+        count = f"SUM({layout.month_span(layout.helper_row['filled'], column)})"
+        marker = "\x00"
+        before, _, after = self.text(partial_key, label=label, n=marker, total=total).partition(marker)
+        partial = f"{_string(before)}&{count}&{_string(after)}"
+        formula = f"=IF(AND({count}>0,{count}<{total}),{partial},{_string(label)})"
+        filled = sum(self.context.months_filled[m] for m in column.months)
+        shown = self.text(partial_key, label=label, n=filled, total=total) \
+            if 0 < filled < total else label
+        self.ws.write_formula(layout.HEADER_ROW, layout.col(column), formula, self.styles.header, shown)
     # rows ---------------------------------------------------------------
     def _write_section_row(self, row: Row) -> None:
         self.write_band(row.row, self.layout.last_col, self.text(row.key), self.styles.section)
@@ -173,6 +199,20 @@ class TrackerSheet(SheetWriter):
                              {"x_scale": 2.5, "y_scale": 1.6})
             figure = self.text(f"bench_{benchmark.key}")
             ws.set_row(row.row, 13 * lines_needed(figure, BENCHMARK_WIDTH - 6) + 2)
+
+    def _write_filled_row(self, row: Row) -> None:
+        """Hidden: 1 for a month whose input cells hold any number (the rollup
+        headers count them)."""
+        ws, layout = self.ws, self.layout
+        ws.write_string(row.row, layout.LABEL_COL, self.text(row.key), self.styles.helper_label)
+        first, last = layout.input_rows
+        for column in self.periods.months:
+            col = layout.col(column)
+            span = area(first, col, last, col, fixed=False)
+            ws.write_formula(row.row, col, f"=IF(COUNT({span})>0,1,0)",
+                             self.styles.helper(Unit.COUNT),
+                             self.context.months_filled[column.months[0]])
+        ws.set_row(row.row, None, None, {"hidden": True, "level": 1})
 
     def _write_helper_row(self, row: Row) -> None:
         """Hidden cell-by-cell helpers for weighted averages (no array formulas)."""
@@ -255,8 +295,7 @@ class TrackerSheet(SheetWriter):
     # names and page ---------------------------------------------------------
     def _define_names(self) -> None:
         layout, define = self.layout, self.context.define
-        header = layout.HEADER_ROW
-        define(contract.PERIOD_START, layout.months_ref(header))
+        define(contract.PERIOD_START, layout.months_ref(layout.DATES_ROW))
         for input_id, row in layout.input_row.items():
             if not INPUT_BY_ID[input_id].from_volume:
                 define(contract.input_name(input_id), layout.months_ref(row))
@@ -277,7 +316,7 @@ class TrackerSheet(SheetWriter):
         ws.set_column(layout.target_col, layout.target_col, TARGET_WIDTH)
         if layout.benchmark_col is not None:
             ws.set_column(layout.benchmark_col, layout.benchmark_col, BENCHMARK_WIDTH)
-        ws.freeze_panes(layout.HEADER_ROW + 1, layout.FIRST_PERIOD_COL)
+        ws.freeze_panes(layout.DATES_ROW + 1, layout.FIRST_PERIOD_COL)
         last_row = max(layout.kpi_row.values())  # the hidden helpers are not printed
-        self.set_up_print(layout.HEADER_ROW, last_row, layout.last_col, repeat_columns=True)
+        self.set_up_print(layout.DATES_ROW, last_row, layout.last_col, repeat_columns=True)
         ws.set_tab_color(self.config.primary_color)
