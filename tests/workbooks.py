@@ -9,9 +9,9 @@ from pathlib import Path
 import xlsxwriter
 from csmetrics.config.resolve import resolve_config
 from csmetrics.config.settings import Config
+from csmetrics.model import reference
 from csmetrics.model.catalog import ENTERED_INPUTS, INPUT_BY_ID, KPIS, Unit
 from csmetrics.model.data import WorkbookData
-from csmetrics.model import reference
 from csmetrics.model.reference import calculator
 from csmetrics.xlsx.layout import FormulasLayout, cell
 from csmetrics.xlsx.sheets.base import Context
