@@ -62,6 +62,7 @@ def main() -> None:
       csmetrics init && csmetrics generate --config csmetrics.toml
       csmetrics generate --from filled.xlsx --config csmetrics.toml --out new.xlsx
       csmetrics preview new.xlsx --out pages
+      csmetrics sheets-protect new.xlsx
     """
 
 
@@ -161,3 +162,22 @@ def preview(workbook: Path, out_dir: Path, fmt: str, dpi: int) -> None:
 
     for path in render_preview(workbook, out_dir, fmt, dpi=dpi):
         click.echo(f"Wrote {path}")
+
+
+@main.command("sheets-protect")
+@click.argument("workbook", type=click.Path(dir_okay=False, path_type=Path))
+def sheets_protect(workbook: Path) -> None:
+    """Print how to protect the workbook's formulas in Google Sheets, which does
+    not carry the xlsx sheet protection over: an Apps Script snippet, and the
+    Data > Protect sheets and ranges steps, leaving the input cells editable.
+
+    \b
+    Examples:
+      csmetrics sheets-protect output/customer-service-metrics.xlsx
+      csmetrics sheets-protect team.xlsx > protect-in-sheets.txt
+    """
+    from .sheets_protect import protection_steps
+
+    if not workbook.is_file():
+        raise UsageError(f"{workbook}: no such workbook")
+    click.echo(protection_steps(workbook), nl=False)

@@ -26,7 +26,8 @@ ALLOWED: dict[str, set[str]] = {
     "carry": {"model", "config", "xlsx", *UTILITIES},
     "render": {*UTILITIES},
     "generate": {"model", "config", "xlsx", "carry", *UTILITIES},
-    "cli": {"config", "generate", "render", *UTILITIES},
+    "sheets_protect": {"xlsx", *UTILITIES},
+    "cli": {"config", "generate", "render", "sheets_protect", *UTILITIES},
     "__main__": {"cli"},
     **{name: UTILITIES for name in UTILITIES},
 }
