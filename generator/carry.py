@@ -19,9 +19,10 @@ from .config.resolve import Resolved, language_defaults, resolve
 from .config.settings import Config, ConfigError
 from .errors import shown
 from .model.calculators import calculators
-from .model.data import CellKey, Value, WorkbookData
-from .model.periods import period_starts
+from .model.data import CHANNEL_MEASURES, CellKey, Value, WorkbookData
+from .model.periods import Periods, period_starts
 from .model.scales import DEFAULT_SCALES
+from .model.selection import Selection
 from .xlsx import contract
 from .xlsx.reader import FilledWorkbook
 from .xlsx.sheets.own import OwnSheet
@@ -52,7 +53,8 @@ def base_config(filled: FilledWorkbook) -> Config:
         font=kept(made_with.font, "font"),
         sheet_names=made_with.sheet_names or {},
     )
-    branding = {key: value for key in ("primary_color", "accent_color", "author", "benchmarks")
+    branding = {key: value for key in ("primary_color", "accent_color", "author", "benchmarks",
+                                       "hours")
                 if (value := getattr(made_with, key)) is not None}
     return replace(base, language=filled.language, **branding)
 
@@ -116,17 +118,97 @@ def carry_over(filled: FilledWorkbook, resolved: Resolved) -> Carried:
     if "gross_margin" not in selection.assumptions and gross_margin not in (None,
                                                                           config.gross_margin):
         losses.append(f"{contract.GROSS_MARGIN}: {gross_margin:g} (CLV left out)")
+    observed, observed_position = _carry_observed(filled, config, selection, losses)
+    period_notes = _carry_period_notes(filled, position, len(starts), losses)
+    channel_measures = {
+        measure: {channel_of[name]: place(series, f"{measure} {name!r}")
+                  for name, series in filled.channel_measures.get(measure, {}).items()
+                  if name in channel_of}
+        for measure in CHANNEL_MEASURES}
+    for measure, grid in filled.channel_measures.items():
+        for name, series in grid.items():
+            if name not in channel_of:
+                lose_all(series, f"{measure} {name!r}", "channel not in the new configuration")
+    sla = _carry_sla(filled, config, losses)
     renamed = {"inp": {i: i for i in inputs}, "vol": category_of, "chan": channel_of,
-               "target": {k: k for k in selection.kpis}}
-    notes = _carry_by_cell(filled, filled.notes, "note", renamed, position, losses)
-    fills = _carry_by_cell(filled, filled.fills, "colour", renamed, position, losses)
+               "target": {k: k for k in selection.kpis}, "obs": {i: i for i in observed},
+               "setting": {key: key for key in selection.sla_settings},
+               **{measure: channel_of for measure in CHANNEL_MEASURES}}
+    notes = _carry_by_cell(filled, filled.notes, "note", renamed, position, losses,
+                           observed_position)
+    fills = _carry_by_cell(filled, filled.fills, "colour", renamed, position, losses,
+                           observed_position)
     data = WorkbookData(inputs=inputs, volume=volume, channels=channels, targets=targets,
                         calculators=calc_values, gross_margin=gross_margin, notes=notes,
-                        fills=fills)
+                        fills=fills, observed=observed, period_notes=period_notes,
+                        channel_measures=channel_measures, sla=sla)
     carried = Carried(data, losses)
     _carry_own_sheets(filled, resolved, carried)
     carried.losses += _typed_texts(filled)
     return carried
+
+
+def rollup_spans(starts: list[dt.date], periods: Periods) -> dict[str, tuple[dt.date, int]]:
+    """Each quarter's and year's column key with its first month and length."""
+    return {column.key: (starts[column.months[0]], len(column.months)) for column in periods.rollups}
+
+
+def _carry_observed(filled: FilledWorkbook, config: Config, selection: Selection,
+                    losses: list[str]) -> tuple[dict[str, dict[str, Value]], dict[int, int]]:
+    """Observed quarters and years go to the new column of the same first month and
+    length (the same quarter or year); a figure for a span the new workbook does
+    not have is a loss. Returns the values, and old rollup index -> new."""
+    old_periods = Periods(max(1, len(filled.starts) // 12))
+    old_spans = rollup_spans(filled.starts, old_periods)
+    new_starts = period_starts(config.year, config.start_month, config.periods.count)
+    new_keys = {span: key for key, span in rollup_spans(new_starts, config.periods).items()}
+    old_index = {column.key: i for i, column in enumerate(old_periods.rollups)}
+    new_index = {column.key: i for i, column in enumerate(config.periods.rollups)}
+    index_map = {old_index[key]: new_index[new_keys[span]] for key, span in old_spans.items()
+                 if span in new_keys}
+    carried: dict[str, dict[str, Value]] = {}
+    for input_id, values in filled.observed.items():
+        for key, value in values.items():
+            if value is None:
+                continue
+            span = old_spans.get(key)
+            name_of = contract.observed_quarter_name if key[0] == "q" else contract.observed_year_name
+            what = name_of(input_id)
+            when = f" {span[0]:%Y-%m}" if span else ""
+            if input_id not in selection.inputs:
+                losses.append(f"{what}{when}: {value:g} (metric left out)")
+            elif span is None or span not in new_keys:
+                losses.append(f"{what}{when}: {value:g} (no such quarter or year in the new periods)")
+            else:
+                carried.setdefault(input_id, {})[new_keys[span]] = value
+    return carried, index_map
+
+
+def _carry_period_notes(filled: FilledWorkbook, position: dict[dt.date, int], count: int,
+                        losses: list[str]) -> list[str | None]:
+    notes: list[str | None] = [None] * count
+    for start, note in zip(filled.starts, filled.period_notes, strict=False):
+        if note is None:
+            continue
+        if start in position:
+            notes[position[start]] = note
+        else:
+            losses.append(f"{contract.PERIOD_NOTES} {start:%Y-%m}: {shown(note)} (month not in the "
+                          "new periods)")
+    return notes
+
+
+def _carry_sla(filled: FilledWorkbook, config: Config, losses: list[str]) -> dict[str, Value]:
+    """Typed SLA settings win over the configuration's, like targets; one whose
+    rows are left out is a loss unless it is the configuration's value anyway."""
+    sla: dict[str, Value] = dict(config.sla)
+    wanted = config.selection.sla_settings
+    for key, value in filled.sla.items():
+        if key in wanted:
+            sla[key] = value
+        elif value is not None and value != config.sla.get(key):
+            losses.append(f"{key}: {value:g} (metric left out)")
+    return sla
 
 
 def _typed_texts(filled: FilledWorkbook) -> list[str]:
@@ -194,14 +276,18 @@ def _match_names(old: dict[str, list[Value]], new: tuple[str, ...], kind: str, p
 
 def _carry_by_cell(filled: FilledWorkbook, given: dict[CellKey, str], what: str,
                    renamed: dict[str, dict[str, str]], position: dict[dt.date, int],
-                   losses: list[str]) -> dict[CellKey, str]:
+                   losses: list[str], observed_position: dict[int, int]) -> dict[CellKey, str]:
     """Notes (or colours) of input cells go to the same input (category, channel,
-    target) and month of the new workbook; one whose cell is gone is a loss."""
+    target, quarter) and month of the new workbook; one whose cell is gone is a loss."""
     carried: dict[CellKey, str] = {}
+    single = ("target", "setting")  # one cell, not one per month
     for (kind, key, month), text in given.items():
-        new_key = renamed[kind].get(key)
-        start = filled.starts[month] if kind != "target" and month < len(filled.starts) else None
-        new_month = 0 if kind == "target" else position.get(start) if start else None
+        new_key = renamed.get(kind, {}).get(key)
+        if kind == "obs":
+            start, new_month = None, observed_position.get(month)
+        else:
+            start = filled.starts[month] if kind not in single and month < len(filled.starts) else None
+            new_month = 0 if kind in single else position.get(start) if start else None
         if new_key is None or new_month is None:
             when = f" {start:%Y-%m}" if start else ""
             losses.append(f"the {what} on {kind} {key}{when}: {shown(text)} (its cell is gone)")
@@ -278,6 +364,16 @@ def entered_values(filled: FilledWorkbook) -> list[str]:
         found.append(f"{contract.GROSS_MARGIN}: {filled.gross_margin:g}")
     found += [f"the sheet {shown(sheet.name)}: {len(sheet.cells)} filled cell(s)"
               for sheet in filled.own_sheets if sheet.cells]
+    found += [f"{contract.PERIOD_NOTES} {start:%Y-%m}: {shown(note)}"
+              for start, note in zip(filled.starts, filled.period_notes, strict=False) if note]
+    found += [f"{contract.observed_quarter_name(id) if key[0] == 'q' else contract.observed_year_name(id)}"
+              f" {key}: {value:g}" for id, values in filled.observed.items()
+              for key, value in values.items() if value is not None]
+    for measure, grid in filled.channel_measures.items():
+        for name, values in grid.items():
+            series(f"{measure} {name!r}", values)
+    found += [f"{key}: {value:g}" for key, value in filled.sla.items()
+              if value is not None and value != fresh.sla.get(key)]
     return found
 
 

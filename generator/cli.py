@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .config.choices import CURRENCY_CODES, LANGUAGES, MONTH_RANGE, YEAR_RANGE, YEARS_RANGE
+from .config.choices import CURRENCY_CODES, LANGUAGES, MONTH_RANGE, PRESETS, YEAR_RANGE, YEARS_RANGE
 from .errors import CsmetricsError, UsageError
 
 DEFAULT_OUTPUT = Path("output") / "customer-service-metrics.xlsx"
@@ -89,6 +89,9 @@ def main() -> None:
 @click.option("--title", default=None, help="Workbook title.")
 @click.option("--currency", type=click.Choice(CURRENCY_CODES, case_sensitive=False), default=None,
               help="Currency of money cells [default: USD].")
+@click.option("--preset", type=click.Choice(PRESETS), default=None,
+              help="Which metrics: support (no customers or revenue), success (no ticket "
+                   "operations) or full [default: full]; a configured metrics list wins.")
 def generate(out: Path, config_path: Path | None, source: Path | None, drop_data: bool,
              **overrides: object) -> None:
     """Write the workbook: from the defaults, a configuration file, and the data of
@@ -101,6 +104,8 @@ def generate(out: Path, config_path: Path | None, source: Path | None, drop_data
       csmetrics generate --out support-2027.xlsx --year 2027 --lang ru
       csmetrics generate --year 2026 --start-month 4
           a fiscal year from April 2026 to March 2027, quarters Apr-Jun ...
+      csmetrics generate --preset support --out support.xlsx
+          only what a support team owns: no customer or revenue figures
       csmetrics generate --config csmetrics.toml --out branded.xlsx
       csmetrics generate --from filled.xlsx --config csmetrics.toml --out filled.xlsx
           re-brands a filled workbook in place (a backup is kept beside it)
@@ -146,8 +151,8 @@ def init(path: Path, force: bool) -> None:
               default=Path("preview"), show_default=True, help="Folder for the pages.")
 @click.option("--format", "fmt", type=click.Choice(["png", "pdf"]), default="png",
               show_default=True, help="One PNG per printed page, or one PDF.")
-@click.option("--dpi", type=click.IntRange(20, 600), default=80, show_default=True,
-              help="Resolution of the PNG pages.")
+@click.option("--dpi", type=click.IntRange(20, 600), default=120, show_default=True,
+              help="Resolution of the PNG pages (120: 8 pt text is 13 pixels high).")
 def preview(workbook: Path, out_dir: Path, fmt: str, dpi: int) -> None:
     """Render every sheet as it prints (charts included, values recalculated)
     through headless LibreOffice, without opening a spreadsheet.

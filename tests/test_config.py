@@ -15,6 +15,7 @@ from csmetrics.config.choices import LANGUAGES, YEAR_RANGE, YEARS_RANGE
 from csmetrics.config.file import TABLES, TOP_LEVEL, read_config, starter_config
 from csmetrics.config.resolve import resolve_config
 from csmetrics.config.settings import CURRENCIES, Config, ConfigError, validate
+from csmetrics.model import selection
 from openpyxl import load_workbook
 
 # A 2x1 PNG and a 1x1 JPEG, small enough to keep inline.
@@ -67,6 +68,7 @@ def test_cli_choices_match_the_package():
     assert tuple(options["currency"].choices) == tuple(CURRENCIES)
     assert (options["year"].min, options["year"].max) == YEAR_RANGE
     assert (options["years"].min, options["years"].max) == YEARS_RANGE
+    assert tuple(options["preset"].choices) == selection.PRESETS  # the CLI's copy, model-free
     assert (TOP_LEVEL["year"](YEAR_RANGE[1] + 1), TOP_LEVEL["year"](YEAR_RANGE[1])) == (
         f"must be from {YEAR_RANGE[0]} to {YEAR_RANGE[1]}", None)
 
@@ -249,4 +251,4 @@ def test_consistency_checks_colour_months_only_and_sheet_names_are_quoted(tmp_pa
     assert months in ranges  # the check covers the 24 months ...
     row = months.split(":")[0].lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
     assert not any(r.endswith(f":AF{row}") for r in ranges)  # ... not the rollups
-    assert "Total" in labels and "Year total" not in labels  # two years: not one year's total
+    assert "Year 2026" in labels and "Year 2027" in labels  # each year's total, and quarters

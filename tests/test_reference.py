@@ -375,20 +375,26 @@ def test_mistake_lenient_ten_point_csat():
 def test_inconsistent_inputs_are_reported_never_fixed():
     data = month_data(csat_satisfied=120, csat_responses=100, tickets_fcr=5, tickets_resolved=4,
                       renewals_won=3, renewals_due=2, customers_new=50, customers_end=40,
-                      ces_easy=2, ces_responses=1, tickets_reopened=9)
+                      ces_easy=2, ces_responses=1, tickets_reopened=9, frt_sla_met=6,
+                      frt_sla_measured=5, res_sla_met=8, res_sla_measured=7, tickets_aged=12,
+                      tickets_open_end=10, mrr_churned=900, mrr_start=800)
     problems = inconsistencies(data)
     assert len(problems) == len(CHECKS)
+    assert {p.split(": ", 1)[1].split(" (")[0] for p in problems} == {c.small for c in CHECKS}
     assert any("csat_satisfied (120) > csat_responses (100)" in p for p in problems)
     assert january(data, "csat") == pytest.approx(1.2)  # shown as entered, flagged
 
 
 def test_catalog_directions_and_ids_match_the_spec():
-    assert [kpi.id for kpi in KPIS] == [
-        "nps", "csat", "ces", "tickets_new", "frt", "art", "fcr", "resolution_rate",
-        "backlog_end", "reopen_rate", "replies_per_ticket", "tickets_per_agent", "crr",
-        "churn_rate", "renewal_rate", "mrr", "expansion_mrr", "arpu", "clv", "cac", "ltv_cac",
-        "crc"]
+    version_1 = ["nps", "csat", "ces", "tickets_new", "frt", "art", "fcr", "resolution_rate",
+                 "backlog_end", "reopen_rate", "replies_per_ticket", "tickets_per_agent", "crr",
+                 "churn_rate", "renewal_rate", "mrr", "expansion_mrr", "arpu", "clv", "cac",
+                 "ltv_cac", "crc"]
+    version_2 = ["frt_sla", "res_sla", "frt_median", "frt_p90", "art_median", "art_p90",
+                 "aged_backlog", "cost_per_ticket", "contact_rate", "revenue_churn", "grr", "nrr"]
+    assert sorted(kpi.id for kpi in KPIS) == sorted(version_1 + version_2)
     lower = {kpi.id for kpi in KPIS if kpi.better.value == "lower"}
     assert lower == {"frt", "art", "backlog_end", "reopen_rate", "replies_per_ticket",
-                     "churn_rate", "cac", "crc"}
+                     "churn_rate", "cac", "crc", "frt_median", "frt_p90", "art_median", "art_p90",
+                     "aged_backlog", "cost_per_ticket", "contact_rate", "revenue_churn"}
     assert KPI_BY_ID["tickets_new"].better.value == "none"

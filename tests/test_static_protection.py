@@ -7,17 +7,20 @@ message, and formula cells stay locked.
 
 from __future__ import annotations
 
-from csmetrics.model.catalog import ENTERED_INPUTS, INPUT_BY_ID, KPIS, Unit
+from csmetrics.model.catalog import ENTERED_INPUTS, INPUT_BY_ID, KPIS, OBSERVED_INPUTS, Unit
 from csmetrics.xlsx.layout import FormulasLayout
 from csmetrics.xlsx.sheets.base import Context
 from static_books import Generated, assert_none
 from xlsx_parts import NS, Sheet, Validation, address, cells_of_sqref
 
+TEXT = "text"  # an input cell for words (a month's notes), which has no validation
 
-def input_cells(context: Context) -> dict[tuple[str, str], Unit | None]:
+
+def input_cells(context: Context) -> dict[tuple[str, str], Unit | str | None]:
     """Every cell make_workbook writes for the user to type into, with its unit
-    (None for targets, whose unit is the KPI's but which may be negative)."""
-    cells: dict[tuple[str, str], Unit | None] = {}
+    (None for targets, whose unit is the KPI's but which may be negative, and for
+    settings, which must be above 0; TEXT for the notes)."""
+    cells: dict[tuple[str, str], Unit | str | None] = {}
     tracker, volume, formulas = context.tracker, context.volume, context.formulas
     for item in ENTERED_INPUTS:
         for column in tracker.periods.months:
@@ -27,12 +30,23 @@ def input_cells(context: Context) -> dict[tuple[str, str], Unit | None]:
         cells[(tracker.sheet, address(tracker.kpi_row[kpi.id], tracker.target_col))] = None
     cells[(tracker.sheet, address(tracker.assumption_row["gross_margin"],
                                   tracker.FIRST_PERIOD_COL))] = Unit.PERCENT
+    for item in OBSERVED_INPUTS:  # quarters and years of a median are entered
+        for column in tracker.periods.rollups:
+            cells[(tracker.sheet, address(tracker.input_row[item.id], tracker.col(column)))] = \
+                item.unit
+    for row in tracker.setting_row.values():  # SLA targets and the aging limit: above 0
+        cells[(tracker.sheet, address(row, tracker.FIRST_PERIOD_COL))] = None
+    for column in tracker.periods.months:  # the months' notes: text, no validation
+        cells[(tracker.sheet, address(tracker.notes_row, tracker.col(column)))] = TEXT
     for month in range(volume.months):
         row = volume.month_row(month)
         for index in range(len(volume.categories)):
             cells[(volume.sheet, address(row, volume.category_col(index)))] = Unit.COUNT
         for index in range(len(volume.channels)):
             cells[(volume.sheet, address(row, volume.channel_col(index)))] = Unit.COUNT
+            for measure, unit in (("chan_frt_hours", Unit.HOURS), ("chan_csat_responses", Unit.COUNT),
+                                  ("chan_csat_satisfied", Unit.COUNT)):
+                cells[(volume.sheet, address(row, volume.performance_col(measure, index)))] = unit
     for block in formulas.blocks:
         for item in block.calculator.inputs:
             cells[(formulas.sheet, address(block.input_rows[item.id], FormulasLayout.VALUE_COL))] = \
@@ -63,7 +77,7 @@ def test_every_sheet_is_protected_without_password(book: Generated) -> None:
 
 def test_input_cells_are_unlocked_and_validated(book: Generated) -> None:
     problems = []
-    for (sheet_name, ref), _ in sorted(input_cells(book.context).items()):
+    for (sheet_name, ref), unit in sorted(input_cells(book.context).items()):
         sheet, where = book.xlsx.sheet(sheet_name), f"{sheet_name}!{ref}"
         cell = sheet.cell(ref)
         if cell is None:
@@ -74,6 +88,10 @@ def test_input_cells_are_unlocked_and_validated(book: Generated) -> None:
         if book.xlsx.xf(cell).locked:
             problems.append(f"{where}: input cell is locked")
         rules = validations_at(sheet, ref)
+        if unit == TEXT:  # words: no rule (Google Sheets has no length rule to match)
+            if rules:
+                problems.append(f"{where}: a text input has a validation")
+            continue
         if len(rules) != 1:
             problems.append(f"{where}: {len(rules)} data validations cover it, expected 1")
             continue
@@ -102,8 +120,8 @@ def test_input_validation_matches_unit(book: Generated) -> None:
     problems = []
     for (sheet_name, ref), unit in sorted(input_cells(book.context).items()):
         rules = validations_at(book.xlsx.sheet(sheet_name), ref)
-        if unit is None or len(rules) != 1:
-            continue  # targets are free numbers; coverage is checked above
+        if unit is None or unit == TEXT or len(rules) != 1:
+            continue  # targets are free numbers, settings above 0; coverage is checked above
         rule = rules[0]
         actual = (rule.attributes.get("type"), rule.attributes.get("operator", "between"),
                   rule.formula1, rule.formula2)

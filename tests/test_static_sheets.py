@@ -49,13 +49,26 @@ def test_freeze_panes(book: Generated) -> None:
 
 
 def test_page_set_up(book: Generated) -> None:
+    """Landscape; one page wide, or (Tracker, Ticket Volume) split across pages
+    at a scale that keeps 10 pt text at 8 pt or more, labels repeated."""
     problems = []
-    for sheet in book.xlsx.sheets:
+    split = {book.sheet_names["tracker"], book.sheet_names["volume"]}
+    titles = {n.local_sheet: n.text for n in book.xlsx.names if n.name == "_xlnm.Print_Titles"}
+    for index, sheet in enumerate(book.xlsx.sheets):
         setup = sheet.root.find("m:pageSetup", NS)
         fit = sheet.root.find("m:sheetPr/m:pageSetUpPr", NS)
         attrs = {} if setup is None else setup.attrib
         if attrs.get("orientation") != "landscape":
             problems.append(f"{sheet.name}: orientation {attrs.get('orientation')!r}")
+        if sheet.name in split:
+            breaks = sheet.root.findall("m:colBreaks/m:brk", NS)
+            if not breaks or (fit is not None and fit.get("fitToPage") in ("1", "true")):
+                problems.append(f"{sheet.name}: not split across pages ({len(breaks)} breaks)")
+            if int(attrs.get("scale", "100")) < 80:
+                problems.append(f"{sheet.name}: printed at {attrs.get('scale')} %, under 80 %")
+            if not re.search(r"!\$A:\$[A-Z]", titles.get(index, "")):
+                problems.append(f"{sheet.name}: labels not repeated on every page")
+            continue
         if fit is None or fit.get("fitToPage") not in ("1", "true"):
             problems.append(f"{sheet.name}: fit to page is off")
         if attrs.get("fitToWidth", "1") != "1" or attrs.get("fitToHeight") != "0":

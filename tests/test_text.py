@@ -43,7 +43,7 @@ def test_every_key_is_used_and_every_used_key_exists(tmp_path, language):
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_blocks_render_to_clean_text(language):
     text = Text(language, company="ACME", title="Metrics", year=2026, currency="$",
-                csat_scale=5, csat_satisfied_from=4, ces_scale=7, ces_easy_from=5)
+                csat_scale=5, csat_satisfied_from=4, ces_scale=7, ces_easy_from=5, hours="business")
     variables = {"score": 3, "n": 2, "label": "X", "month_name": "Jan", "first_month": "Jan",
                  "last_month": "Dec", "fiscal": True, "year_label": "2026", "total": 3}
     for key in sorted(text.keys()):

@@ -10,11 +10,13 @@ import xlsxwriter
 from csmetrics.config.resolve import resolve_config
 from csmetrics.config.settings import Config
 from csmetrics.model import reference
-from csmetrics.model.catalog import ENTERED_INPUTS, INPUT_BY_ID, KPIS, Unit
-from csmetrics.model.data import WorkbookData
-from csmetrics.model.reference import calculator
+from csmetrics.model.catalog import ENTERED_INPUTS, INPUT_BY_ID, KPIS, OBSERVED_INPUTS, Rollup, Unit
+from csmetrics.model.data import CHANNEL_MEASURES, WorkbookData
+from csmetrics.model.expr import number_text
+from csmetrics.model.reference import TOTAL, calculator
 from csmetrics.xlsx.layout import FormulasLayout, cell
 from csmetrics.xlsx.sheets.base import Context
+from csmetrics.xlsx.sheets.tracker import UNIT_SETTINGS
 from csmetrics.xlsx.writer import build
 
 Expected = dict[tuple[str, str], float | str | None]
@@ -36,7 +38,10 @@ def expected_values(context: Context) -> Expected:
     tracker, result = context.tracker, context.tracker_result
     sheet, periods = tracker.sheet, context.tracker.periods
     for input_id, row in tracker.input_row.items():
-        columns = periods.columns if INPUT_BY_ID[input_id].from_volume else periods.rollups
+        item = INPUT_BY_ID[input_id]
+        columns = (periods.columns if item.from_volume
+                   else () if item.rollup is Rollup.OBSERVED  # rollups entered, no formula
+                   else periods.rollups)
         for column in columns:
             expected[(sheet, cell(row, tracker.col(column)))] = result.inputs[(input_id, column.key)]
     for kpi_id, row in tracker.kpi_row.items():
@@ -48,6 +53,7 @@ def expected_values(context: Context) -> Expected:
                      else result.helpers[(key, column.key)])
             expected[(sheet, cell(row, tracker.col(column)))] = value
     expected |= rollup_headers(context)
+    expected |= setting_units(context)
     if context.config.selection.volume:
         expected |= _volume_expected(context)
     for block in context.formulas.blocks:
@@ -81,20 +87,49 @@ def rollup_headers(context: Context) -> Expected:
     return expected
 
 
+def setting_units(context: Context) -> Expected:
+    """The unit cells of the SLA and aging KPI rows, which show their setting."""
+    tracker, text = context.tracker, context.text
+    expected: Expected = {}
+    for kpi_id, (setting, key) in UNIT_SETTINGS.items():
+        if kpi_id in tracker.kpi_row and setting in tracker.setting_row:
+            value = (context.data.sla or {}).get(setting)
+            shown = text(key, n=number_text(value)) if value is not None else text("unit_percent")
+            expected[(tracker.sheet, cell(tracker.kpi_row[kpi_id], tracker.UNIT_COL))] = shown
+    return expected
+
+
 def _volume_expected(context: Context) -> Expected:
-    volume, totals = context.volume, context.volume_result
-    sheet, year_row = volume.sheet, volume.year_row
+    """Ticket Volume: month totals, every quarter and year row, and the channel
+    performance tables (their totals, CSAT, and the hidden helpers)."""
+    volume, result = context.volume, context.volume_result
+    sheet = volume.sheet
     expected: Expected = {}
     for month in range(volume.months):
         row = volume.month_row(month)
-        expected[(sheet, cell(row, volume.category_total_col))] = totals.category_totals[month]
-        expected[(sheet, cell(row, volume.channel_total_col))] = totals.channel_totals[month]
-    for index, name in enumerate(volume.categories):
-        expected[(sheet, cell(year_row, volume.category_col(index)))] = totals.category_year[name]
-    for index, name in enumerate(volume.channels):
-        expected[(sheet, cell(year_row, volume.channel_col(index)))] = totals.channel_year[name]
-    expected[(sheet, cell(year_row, volume.category_total_col))] = totals.grand_category
-    expected[(sheet, cell(year_row, volume.channel_total_col))] = totals.grand_channel
+        expected[(sheet, cell(row, volume.category_total_col))] = result.category_totals[month]
+        expected[(sheet, cell(row, volume.channel_total_col))] = result.channel_totals[month]
+    for column in volume.rollup_columns:
+        row = volume.rollup_row(column)
+        for kind, names, col_of in (("vol", volume.categories, volume.category_col),
+                                    ("chan", volume.channels, volume.channel_col)):
+            for index, name in enumerate((*names, TOTAL)):
+                expected[(sheet, cell(row, col_of(index)))] = result.rollups[(kind, name, column.key)]
+    if not volume.performance:
+        return expected
+    periods = volume.periods
+    for measure in volume.PERFORMANCE:
+        for index, name in enumerate((*volume.channels, TOTAL)):
+            col = volume.performance_col(measure, index)
+            for column in periods.columns:
+                if column.is_rollup or name == TOTAL or measure == "chan_csat":
+                    expected[(sheet, cell(volume.period_row(column), col))] = \
+                        result.performance[(measure, name, column.key)]
+    for part in volume.HELPERS:
+        for index, name in enumerate(volume.channels):
+            for month in range(volume.months):
+                expected[(sheet, cell(volume.month_row(month), volume.helper_col(part, index)))] = \
+                    result.helpers[(part, name, month)]
     return expected
 
 
@@ -141,6 +176,15 @@ def random_data(rng: random.Random, config: Config | None = None, blank: float =
                       for item in calc.inputs}
             for calc in all_calculators(config.scales)
         }
+    periods = config.periods
+    observed = {item.id: {column.key: random_value(rng, item.unit, blank, zero)
+                          for column in periods.rollups if column.months[0] < months}
+                for item in OBSERVED_INPUTS}
+    notes = [rng.choice((None, None, "Launch of v2", "=1+1", "Outage 3–4 May “API”", " ", "42"))
+             if m < months else None for m in range(periods.count)]
+    sla = None if rng.random() < 0.5 else {
+        "sla_first_reply_hours": rng.choice((1, 4, 8.5)), "sla_resolution_hours": rng.choice((24, 48)),
+        "aging_days": rng.choice((7, 14, 30))}
     return WorkbookData(
         inputs={item.id: series(item.unit) for item in ENTERED_INPUTS},
         volume={name: series(Unit.COUNT) for name in config.categories},
@@ -149,6 +193,13 @@ def random_data(rng: random.Random, config: Config | None = None, blank: float =
                  for kpi in KPIS},
         calculators=calculators,
         gross_margin=rng.choice((None, 1.0, 0.8, round(rng.random(), 3), 0.0)),
+        observed=observed,
+        period_notes=[None if note is None or not note.strip() else note for note in notes],
+        channel_measures={measure: {name: series(Unit.HOURS if measure == "chan_frt_hours"
+                                                 else Unit.COUNT)
+                                    for name in config.channels}
+                          for measure in CHANNEL_MEASURES},
+        sla=sla,
     )
 
 

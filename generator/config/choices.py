@@ -10,6 +10,7 @@ from __future__ import annotations
 LANGUAGES = ("en", "zh-CN", "ru", "af")  # one folder each under templates/
 CURRENCY_CODES = ("USD", "EUR", "GBP", "CNY", "RUB", "ZAR")
 SHEET_KEYS = ("start", "tracker", "volume", "formulas")  # the [sheets] table, in workbook order
+PRESETS = ("support", "success", "full")  # which metrics (model.selection says which)
 SETTINGS_SHEET = "csmetrics_settings"  # hidden, the same in every language (xlsx.contract)
 
 YEAR_RANGE = (1900, 9990)  # the first tracked year (its last month must be in 9999 at most)

@@ -17,6 +17,7 @@ from ..errors import shown
 from ..images import image_size
 from ..model.catalog import KPI_BY_ID, KPIS
 from ..model.scales import EASY_FROM, SATISFIED_FROM, Scales
+from ..model.selection import PRESETS
 from ..text import templates_dir
 from .choices import (
     LANGUAGES,
@@ -33,11 +34,14 @@ from .colours import LARGE_TEXT_CONTRAST, WHITE, contrast_ratio, is_colour
 from .resolve import language_defaults
 from .settings import (
     CURRENCIES,
+    DEFAULT_SLA,
+    HOURS_BASES,
     Config,
     ConfigError,
     gross_margin_problem,
     names_count_problem,
     sheet_name_problem,
+    sla_problem,
     target_problem,
 )
 
@@ -91,6 +95,11 @@ def _text(limit: int, empty_ok: bool = False) -> Check:
 def _target(kpi_id: str) -> Check:
     """The rule of ``config_problems``, which applies to a target set in Python too."""
     return lambda value: target_problem(kpi_id, value)
+
+
+def _sla(name: str) -> Check:
+    """The rule of ``config_problems``, which applies to SLA settings set in Python too."""
+    return lambda value: sla_problem(name, value)
 
 
 def _boolean(value: Any) -> str | None:
@@ -159,6 +168,7 @@ TOP_LEVEL: dict[str, Check] = {
     "benchmarks": _boolean,
     "gross_margin": gross_margin_problem,
     "metrics": _metrics,
+    "preset": _choice(PRESETS),
 }
 TABLES: dict[str, dict[str, Check]] = {
     "colors": {"primary": _title_colour, "accent": _colour},
@@ -167,6 +177,8 @@ TABLES: dict[str, dict[str, Check]] = {
     "tickets": {"categories": _names, "channels": _names},
     "targets": {kpi.id: _target(kpi.id) for kpi in KPIS},
     "sheets": {key: sheet_name_problem for key in SHEET_KEYS},
+    "sla": {**{name.removeprefix("sla_"): _sla(name) for name in DEFAULT_SLA},
+            "hours": _choice(HOURS_BASES)},
 }
 
 
@@ -231,7 +243,7 @@ def _apply(values: dict[str, Any], base: Config, folder: Path, problems: list[st
             values[key] = _canonical(values[key], options)
     plain = {key: values[key] for key in ("company", "title", "language", "font", "currency",
                                           "year", "start_month", "years", "author", "benchmarks",
-                                          "gross_margin") if key in values}
+                                          "gross_margin", "preset") if key in values}
     config = replace(base, **plain)
     if "metrics" in values:
         config = replace(config, metrics=None if values["metrics"] == "all"
@@ -249,6 +261,12 @@ def _apply(values: dict[str, Any], base: Config, folder: Path, problems: list[st
     targets = {k.split(".", 1)[1]: v for k, v in values.items() if k.startswith("targets.")}
     if targets:
         config = replace(config, targets=targets)
+    sla = {name: values[f"sla.{name.removeprefix('sla_')}"] for name in DEFAULT_SLA
+           if f"sla.{name.removeprefix('sla_')}" in values}
+    if sla:
+        config = replace(config, sla={**config.sla, **sla})
+    if "sla.hours" in values:
+        config = replace(config, hours=values["sla.hours"])
     sheets = {k.split(".", 1)[1]: v.strip() for k, v in values.items() if k.startswith("sheets.")}
     if sheets:
         config = replace(config, sheet_names=sheets)
@@ -309,5 +327,5 @@ def starter_config(file_name: str = "csmetrics.toml") -> str:
         file_name=file_name, config=config, languages=LANGUAGES, currencies=list(CURRENCIES),
         kpi_ids=list(KPI_BY_ID), font=config.font, categories=list(config.categories or ()),
         channels=list(config.channels or ()), targets=sorted(config.targets.items()),
-        max_names=MAX_NAMES,
+        max_names=MAX_NAMES, sla=config.sla,
     )

@@ -57,6 +57,7 @@ def text_for(config: Config) -> Text:
         csat_satisfied_from=scales.csat_satisfied_from,
         ces_scale=scales.ces_points,
         ces_easy_from=scales.ces_easy_from,
+        hours=config.hours,
     )
 
 

@@ -14,7 +14,7 @@ from ..errors import UsageError, shown
 from ..model.catalog import KPI_BY_ID, Unit
 from ..model.periods import MONTHS_PER_YEAR, Periods
 from ..model.scales import Scales
-from ..model.selection import Selection
+from ..model.selection import PRESETS, Selection, preset_kpis
 from .choices import (
     MAX_COMPANY,
     MAX_NAMES,
@@ -39,6 +39,16 @@ DEFAULT_TARGETS: dict[str, float] = {
     "churn_rate": 0.02,
     "renewal_rate": 0.90,
 }
+
+
+# The service-level settings the Tracker shows beside its SLA and aging rows
+# (metrics.md: first reply within 4 hours, resolution within 24, aged after 7 days).
+DEFAULT_SLA: dict[str, float] = {
+    "sla_first_reply_hours": 4,
+    "sla_resolution_hours": 24,
+    "aging_days": 7,
+}
+HOURS_BASES = ("calendar", "business")
 
 
 @dataclass(frozen=True)
@@ -74,7 +84,10 @@ class Config:
     targets: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_TARGETS))
     gross_margin: float = 1.0
     benchmarks: bool = True
-    metrics: tuple[str, ...] | None = None  # KPI ids to include; None: all
+    metrics: tuple[str, ...] | None = None  # KPI ids to include; None: the preset's
+    preset: str = "full"  # "support", "success" or "full" (selection.PRESETS)
+    sla: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_SLA))
+    hours: str = "calendar"  # the basis of every duration: "calendar" or "business" hours
     primary_color: str = "#1F4E79"
     accent_color: str = "#2E75B6"
     font: str | None = None  # None: the language's default font (one with its glyphs)
@@ -84,7 +97,8 @@ class Config:
 
     @cached_property  # derived once per configuration (replace() makes a new one)
     def selection(self) -> Selection:
-        return Selection.of(self.metrics)
+        """The metrics: the explicit list wins over the preset."""
+        return Selection.of(self.metrics if self.metrics is not None else preset_kpis(self.preset))
 
     @cached_property
     def periods(self) -> Periods:
@@ -121,6 +135,15 @@ def config_problems(config: Config) -> list[str]:
     elif years_ok and config.year + (config.start_month - 1 + 12 * config.years - 1) // 12 > 9999:
         problems.append(f"year: {config.year} with {config.years} year(s) from month "
                         f"{config.start_month} runs past December 9999")
+    if config.preset not in PRESETS:
+        problems.append(f"preset: {shown(config.preset)} is not one of {', '.join(PRESETS)}")
+    if config.hours not in HOURS_BASES:
+        problems.append(f"sla.hours: {shown(config.hours)} is not one of {', '.join(HOURS_BASES)}")
+    for key, value in config.sla.items():
+        if key not in DEFAULT_SLA:
+            problems.append(f"sla: unknown setting {shown(key)} (settings: {', '.join(DEFAULT_SLA)})")
+        elif problem := sla_problem(key, value):
+            problems.append(f"sla.{_sla_key(key)} = {shown(value)}: {problem}")
     if config.metrics is not None:
         unknown = [kpi_id for kpi_id in config.metrics if kpi_id not in KPI_BY_ID]
         if unknown or not config.metrics:
@@ -159,6 +182,20 @@ def number_problem(value: Any) -> str | None:
     if not math.isfinite(value):
         return "expected a finite number (nan and inf have no place in a workbook)"
     return None
+
+
+def _sla_key(name: str) -> str:
+    """The configuration key of an SLA setting (its defined name without "sla_")."""
+    return name.removeprefix("sla_")
+
+
+def sla_problem(key: str, value: Any) -> str | None:
+    """Targets in hours and the aging threshold in days: more than 0, at most a year."""
+    if problem := number_problem(value):
+        return problem
+    limit = 366 if key == "aging_days" else 8784
+    unit = "days" if key == "aging_days" else "hours"
+    return None if 0 < value <= limit else f"must be more than 0 and at most {limit} {unit}"
 
 
 def gross_margin_problem(value: Any) -> str | None:

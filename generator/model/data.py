@@ -9,14 +9,21 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from .calculators import Calculator
-from .catalog import ENTERED_INPUTS
+from .catalog import ENTERED_INPUTS, OBSERVED_INPUTS
 from .periods import Periods
 
 Value = float | None
 # An input cell by what it means: ("inp", input id, month), ("vol", category, month),
-# ("chan", channel, month) or ("target", KPI id, 0)
+# ("chan", channel, month), ("<channel measure>", channel, month), ("target", KPI id, 0)
 CellKey = tuple[str, str, int]
 Series = list[Value]
+Note = str | None
+
+# What a team enters per channel and month besides the volume (channel performance).
+CHANNEL_MEASURES = ("chan_frt_hours", "chan_csat_responses", "chan_csat_satisfied")
+# The settings of the service-level rows: first-reply and resolution targets in
+# hours, and the age in days from which an open ticket counts as aged.
+SLA_KEYS = ("sla_first_reply_hours", "sla_resolution_hours", "aging_days")
 
 
 def fit(series: Series | None, count: int) -> Series:
@@ -39,6 +46,8 @@ class Defaults(Protocol):
     def channels(self) -> tuple[str, ...] | None: ...
     @property
     def periods(self) -> Periods: ...
+    @property
+    def sla(self) -> Mapping[str, float]: ...
 
 
 @dataclass
@@ -53,6 +62,12 @@ class WorkbookData:
     gross_margin: Value = None  # None: the configuration's assumption
     notes: dict[CellKey, str] = field(default_factory=dict)  # a team's notes on input cells
     fills: dict[CellKey, str] = field(default_factory=dict)  # colours of its own: "#RRGGBB"
+    # observed rollups (medians, percentiles): input id -> quarter or year key ("q1", "y1")
+    observed: dict[str, dict[str, Value]] = field(default_factory=dict)
+    period_notes: list[Note] = field(default_factory=list)  # what happened each month
+    # channel performance: measure (CHANNEL_MEASURES) -> channel -> months
+    channel_measures: dict[str, dict[str, Series]] = field(default_factory=dict)
+    sla: dict[str, Value] | None = None  # None: the configuration's (SLA_KEYS)
 
     def input_series(self, input_id: str, count: int) -> Series:
         return fit(self.inputs.get(input_id), count)
@@ -73,13 +88,21 @@ class WorkbookData:
                 for calc in calculators
             }
         count = config.periods.count
+        channels = config.channels or ()
         return WorkbookData(
             inputs={item.id: self.input_series(item.id, count) for item in ENTERED_INPUTS},
             volume={name: fit(self.volume.get(name), count) for name in config.categories or ()},
-            channels={name: fit(self.channels.get(name), count) for name in config.channels or ()},
+            channels={name: fit(self.channels.get(name), count) for name in channels},
             targets=targets,
             calculators=calc_values,
             gross_margin=config.gross_margin if self.gross_margin is None else self.gross_margin,
             notes=dict(self.notes),
             fills=dict(self.fills),
+            observed={item.id: dict(self.observed.get(item.id, {})) for item in OBSERVED_INPUTS},
+            period_notes=list(self.period_notes) + [None] * (count - len(self.period_notes)),
+            channel_measures={
+                measure: {name: fit(self.channel_measures.get(measure, {}).get(name), count)
+                          for name in channels}
+                for measure in CHANNEL_MEASURES},
+            sla=dict(config.sla) if self.sla is None else dict(self.sla),
         )

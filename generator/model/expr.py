@@ -239,7 +239,7 @@ def required_blank_test(cells: list[str]) -> str:
 
 def _text(expr: Expr, scope: CellScope) -> str:
     if isinstance(expr, Num):
-        return _number(expr.value)
+        return number_text(expr.value)
     if isinstance(expr, Ref):
         return scope.cell(expr.kind, expr.id)
     if isinstance(expr, Zero):
@@ -271,5 +271,6 @@ def _binop_text(expr: BinOp, scope: CellScope) -> str:
     return f"{side(expr.left, False)}{expr.op}{side(expr.right, True)}"
 
 
-def _number(value: float) -> str:
-    return str(int(value)) if value.is_integer() else repr(value)
+def number_text(value: float) -> str:
+    """A number as a formula (and a spreadsheet's General format) writes it."""
+    return str(int(value)) if float(value).is_integer() else repr(float(value))

@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .calculators import Calculator
-from .catalog import CHECKS, INPUTS, KPI_BY_ID, KPIS, Rollup
-from .data import Series, Value, WorkbookData, fit
+from .catalog import CHECKS, IMPOSSIBLE, INPUTS, KPI_BY_ID, KPIS, Rollup
+from .data import CHANNEL_MEASURES, Series, Value, WorkbookData, fit
 from .expr import evaluate
 from .periods import Column, Periods
 
@@ -49,7 +49,8 @@ def rollup(kind: Rollup, values: Sequence[Value], weights: Sequence[Value] | Non
         return filled[-1]
     if kind is Rollup.MEAN:
         return sum(filled) / len(filled)
-    raise ValueError(kind)
+    # OBSERVED: a median of medians is no median; the quarter's figure is entered
+    raise ValueError(f"{kind} values do not combine; the rollup is entered")
 
 
 def series_total(series: Sequence[Series], month: int) -> Value:
@@ -128,9 +129,12 @@ def tracker(data: WorkbookData, periods: Periods | None = None) -> TrackerResult
     for item in INPUTS:
         values = monthly[item.id]
         weights = monthly[item.weight] if item.weight else None
+        observed = data.observed.get(item.id, {})
         for column in periods.columns:
             span = [values[m] for m in column.months]
-            if column.is_rollup:
+            if column.is_rollup and item.rollup is Rollup.OBSERVED:
+                result.inputs[(item.id, column.key)] = observed.get(column.key)
+            elif column.is_rollup:
                 span_weights = [weights[m] for m in column.months] if weights else None
                 result.inputs[(item.id, column.key)] = rollup(item.rollup, span, span_weights)
             else:
@@ -154,15 +158,51 @@ def months_filled(data: WorkbookData, periods: Periods, input_ids: Sequence[str]
     return [int(any(monthly[id][m] is not None for id in input_ids)) for m in range(periods.count)]
 
 
-def inconsistencies(data: WorkbookData) -> list[str]:
-    """Warnings for inputs that contradict each other (never silently fixed)."""
+def inconsistencies(data: WorkbookData, periods: Periods | None = None) -> list[str]:
+    """Warnings for inputs that contradict each other (never silently fixed): the
+    catalog's checks, impossible KPIs, and backlogs that do not carry over from
+    one month to the next; the workbook highlights the same cells."""
+    periods = periods or Periods()
     problems = []
     for check in CHECKS:
         small, large = data.inputs.get(check.small) or [], data.inputs.get(check.large) or []
         for month, (a, b) in enumerate(zip(small, large, strict=False)):
             if a is not None and b is not None and a > b:
                 problems.append(f"month {month + 1}: {check.small} ({a:g}) > {check.large} ({b:g})")
+    result = tracker(data, periods)
+    for kpi_id, operator, bound in IMPOSSIBLE:
+        for column in periods.columns:
+            value = result.kpis[(kpi_id, column.key)]
+            if value is not None and (value > bound if operator == ">" else value < bound):
+                problems.append(f"{column.key}: {kpi_id} {value:g} is impossible")
+    for month, messages in enumerate(backlog_breaks(result, periods)):
+        problems += [f"month {month + 1}: {message}" for message in messages]
     return problems
+
+
+def backlog_breaks(result: TrackerResult, periods: Periods) -> list[list[str]]:
+    """Per month, how its backlog contradicts itself: an opening backlog that is
+    not the previous month's closing backlog as the helpdesk counts it
+    (tickets_open_end) or, where that is blank, as the workbook computes it
+    (backlog_end); a closing count that differs from the computed one."""
+    found: list[list[str]] = []
+    for month in periods.months:
+        messages = []
+        opened = result.inputs[("tickets_open_start", month.key)]
+        closed = result.inputs[("tickets_open_end", month.key)]
+        computed = result.kpis[("backlog_end", month.key)]
+        if month.months[0] > 0 and opened is not None:
+            previous = f"m{month.months[0] - 1}"
+            before = result.inputs[("tickets_open_end", previous)]
+            if before is None:
+                before = result.kpis[("backlog_end", previous)]
+            if before is not None and opened != before:
+                messages.append(f"tickets_open_start {opened:g} differs from the previous month's "
+                                f"closing backlog {before:g}")
+        if closed is not None and computed is not None and closed != computed:
+            messages.append(f"tickets_open_end {closed:g} differs from backlog_end {computed:g}")
+        found.append(messages)
+    return found
 
 
 # --------------------------------------------------------------------------- calculators
@@ -188,31 +228,72 @@ def calculator(calc: Calculator, values: dict[str, Value]) -> dict[str, Value]:
 
 # --------------------------------------------------------------------------- volume
 
+TOTAL = ""  # the all-categories (or all-channels) column of a Ticket Volume table
+
 
 @dataclass
 class VolumeResult:
     category_totals: list[Value]  # per month
     channel_totals: list[Value]
-    category_year: dict[str, Value]  # per category, the year's total
-    channel_year: dict[str, Value]
-    grand_category: Value
-    grand_channel: Value
+    # quarters and years: ("vol" or "chan", category or channel or TOTAL, column key)
+    rollups: dict[tuple[str, str, str], Value]
+    # channel performance, months and rollups: (measure, channel or TOTAL, column key);
+    # measures CHANNEL_MEASURES and "chan_csat"
+    performance: dict[tuple[str, str, str], Value]
+    # hidden helpers of the weighted first response: ("xw" or "w", channel, month)
+    helpers: dict[tuple[str, str, int], Value]
 
 
 def volume(data: WorkbookData, periods: Periods | None = None) -> VolumeResult:
-    count = (periods or Periods()).count
+    periods = periods or Periods()
+    count = periods.count
     months = range(count)
-    categories = [fit(s, count) for s in data.volume.values()]
-    channels = [fit(s, count) for s in data.channels.values()]
-    category_totals = [series_total(categories, m) for m in months]
-    channel_totals = [series_total(channels, m) for m in months]
-    return VolumeResult(
-        category_totals=category_totals,
-        channel_totals=channel_totals,
-        category_year={name: rollup(Rollup.FLOW, s) for name, s in zip(data.volume, categories,
-                                                                          strict=True)},
-        channel_year={name: rollup(Rollup.FLOW, s) for name, s in zip(data.channels, channels,
-                                                                         strict=True)},
-        grand_category=rollup(Rollup.FLOW, category_totals),
-        grand_channel=rollup(Rollup.FLOW, channel_totals),
-    )
+    categories = {name: fit(s, count) for name, s in data.volume.items()}
+    channels = {name: fit(s, count) for name, s in data.channels.items()}
+    category_totals = [series_total(list(categories.values()), m) for m in months]
+    channel_totals = [series_total(list(channels.values()), m) for m in months]
+    rollups: dict[tuple[str, str, str], Value] = {}
+    for kind, table, totals in (("vol", categories, category_totals),
+                                ("chan", channels, channel_totals)):
+        for column in periods.rollups:
+            for name, series in (*table.items(), (TOTAL, totals)):
+                rollups[(kind, name, column.key)] = rollup(Rollup.FLOW,
+                                                           [series[m] for m in column.months])
+    performance, helpers = _channel_performance(data, channels, periods)
+    return VolumeResult(category_totals, channel_totals, rollups, performance, helpers)
+
+
+def _channel_performance(data: WorkbookData, counts: dict[str, Series], periods: Periods,
+                         ) -> tuple[dict[tuple[str, str, str], Value], dict[tuple[str, str, int], Value]]:
+    """First response per channel (weighted by the channel's tickets), CSAT answers,
+    satisfied answers and CSAT, per month and rollup, each channel and all of them."""
+    count = periods.count
+    measures = {measure: {name: fit(data.channel_measures.get(measure, {}).get(name), count)
+                          for name in counts} for measure in CHANNEL_MEASURES}
+    frt, responses, satisfied = (measures[m] for m in CHANNEL_MEASURES)
+    helpers: dict[tuple[str, str, int], Value] = {}
+    for name in counts:
+        for m in range(count):
+            helpers[("xw", name, m)], helpers[("w", name, m)] = weighted_parts(frt[name][m],
+                                                                                counts[name][m])
+    result: dict[tuple[str, str, str], Value] = {}
+    names = [*counts, TOTAL]
+    for column in periods.columns:
+        for name in names:
+            members = list(counts) if name == TOTAL else [name]
+            spans = [(member, m) for member in members for m in column.months]
+            xw = [helpers[("xw", member, m)] for member, m in spans]
+            w = [helpers[("w", member, m)] for member, m in spans]
+            if name != TOTAL and not column.is_rollup:
+                result[("chan_frt_hours", name, column.key)] = frt[name][column.months[0]]
+            else:
+                weight = rollup(Rollup.FLOW, w)
+                result[("chan_frt_hours", name, column.key)] = (
+                    None if not weight else (rollup(Rollup.FLOW, xw) or 0.0) / weight)
+            answers = rollup(Rollup.FLOW, [responses[member][m] for member, m in spans])
+            good = rollup(Rollup.FLOW, [satisfied[member][m] for member, m in spans])
+            result[("chan_csat_responses", name, column.key)] = answers
+            result[("chan_csat_satisfied", name, column.key)] = good
+            result[("chan_csat", name, column.key)] = (
+                None if answers is None or good is None or answers == 0 else good / answers)
+    return result, helpers

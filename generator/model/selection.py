@@ -6,8 +6,25 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .calculators import CALCULATOR_KPI
-from .catalog import CHECKS, INPUTS, KPI_BY_ID, KPIS, Check, kpi_inputs
+from .catalog import CHECKS, INPUT_BY_ID, INPUTS, KPI_BY_ID, KPIS, Check, kpi_inputs
 from .expr import references
+
+PRESETS = ("support", "success", "full")  # config.choices.PRESETS too (the CLI's, model-free)
+# The input groups each preset's KPIs draw on: "support" leaves out customers and
+# revenue (finance and RevOps figures a support lead does not own), "success"
+# leaves out ticket operations.
+_PRESET_GROUPS = {"support": {"surveys", "tickets", "times"}, "success": {"surveys", "customers"}}
+
+
+def preset_kpis(preset: str) -> tuple[str, ...] | None:
+    """The KPI ids of a preset (None for "full": every metric)."""
+    if preset == "full":
+        return None
+    if preset not in _PRESET_GROUPS:
+        raise ValueError(f"unknown preset {preset!r}; presets: {', '.join(PRESETS)}")
+    groups = _PRESET_GROUPS[preset]
+    return tuple(kpi.id for kpi in KPIS
+                 if all(INPUT_BY_ID[id].group in groups for id in kpi_inputs(kpi.id)))
 
 
 @dataclass(frozen=True)
@@ -49,6 +66,13 @@ class Selection:
     def volume(self) -> bool:
         """The Ticket Volume sheet exists when tickets received are needed."""
         return "tickets_new" in self.inputs
+
+    @property
+    def sla_settings(self) -> tuple[str, ...]:
+        """The service-level settings the included KPIs are counted against."""
+        wanted = {"frt_sla": "sla_first_reply_hours", "res_sla": "sla_resolution_hours",
+                  "aged_backlog": "aging_days"}
+        return tuple(name for kpi_id, name in wanted.items() if kpi_id in self.kpis)
 
     def calculator_included(self, calc_id: str) -> bool:
         kpi = CALCULATOR_KPI[calc_id]

@@ -14,12 +14,14 @@ from dataclasses import dataclass
 
 from ..config import choices
 from ..config.colours import is_colour
+from ..config.settings import HOURS_BASES
 from ..model.calculators import CALCULATOR_KPI, Calculator, calculators
-from ..model.catalog import INPUT_BY_ID
+from ..model.catalog import INPUT_BY_ID, Rollup
+from ..model.data import CHANNEL_MEASURES, SLA_KEYS
 from ..model.scales import Scales
 from ..model.selection import Selection
 
-LAYOUT_VERSION = 1  # the layout this csmetrics writes, and the newest it reads
+LAYOUT_VERSION = 2  # the layout this csmetrics writes, and the newest it reads
 
 # --------------------------------------------------------------------------- defined names
 
@@ -45,6 +47,22 @@ def has_csmetrics_names(names: Iterable[str]) -> bool:
 
 def quarter_name(kpi_id: str) -> str:
     return f"qtr_{kpi_id}"
+
+
+def observed_quarter_name(input_id: str) -> str:
+    """An observed input's quarter cells, which are input cells (layout 2)."""
+    return f"inp_qtr_{input_id}"
+
+
+def observed_year_name(input_id: str) -> str:
+    return f"inp_year_{input_id}"
+
+
+PERIOD_NOTES = "period_notes"  # one text cell per period: what happened that month
+SLA_NAMES = SLA_KEYS  # sla_first_reply_hours, sla_resolution_hours, aging_days
+# Channel performance: periods x channels grids, entered (CHANNEL_MEASURES) and computed.
+CHANNEL_CSAT = "chan_csat"
+CHANNEL_GRIDS = (*CHANNEL_MEASURES, CHANNEL_CSAT)
 
 
 def year_name(kpi_id: str) -> str:
@@ -112,13 +130,22 @@ def parse_calculator_input(name: str) -> tuple[str, str] | None:
     return None if input_id in _RESULT_IDS else (calc_id, input_id)
 
 
-def entered_names(selection: Selection) -> set[str]:
-    """The names of the cells a team enters, for a workbook of these metrics."""
+def entered_names(selection: Selection, layout: int = LAYOUT_VERSION) -> set[str]:
+    """The names of the cells a team enters, for a workbook of these metrics (and
+    of a layout version: a layout-1 workbook has no notes or channel performance)."""
     names = {PERIOD_START} | {assumption_name(key) for key in selection.assumptions}
+    if layout >= 2:
+        names.add(PERIOD_NOTES)
     names |= {input_name(id) for id in selection.inputs if not INPUT_BY_ID[id].from_volume}
     names |= {target_name(id) for id in selection.kpis}
+    names |= set(selection.sla_settings)
+    for id in selection.inputs:
+        if INPUT_BY_ID[id].rollup is Rollup.OBSERVED:
+            names |= {observed_quarter_name(id), observed_year_name(id)}
     if selection.volume:
         names |= {VOLUME.labels, VOLUME.counts, CHANNELS.labels, CHANNELS.counts}
+        if layout >= 2:
+            names |= set(CHANNEL_MEASURES)
     return names
 
 
@@ -132,7 +159,7 @@ def defined_names(selection: Selection, calcs: Iterable[Calculator]) -> set[str]
         names |= {calculator_input_name(calc.id, item.id) for item in calc.inputs}
         names |= {calculator_result_name(calc.id, result.id) for result in calc.results}
     if selection.volume:
-        names |= {VOLUME.total, CHANNELS.total}
+        names |= {VOLUME.total, CHANNELS.total, CHANNEL_CSAT}
     return names
 
 
@@ -172,9 +199,10 @@ class Properties:
     author: str | None = None
     benchmarks: bool | None = None
     sheet_names: dict[str, str] | None = None  # the configured ones, by sheet key
+    hours: str | None = None  # the basis of the durations: "calendar" or "business"
 
     _TEXT = ("version", "language", "company", "title", "currency", "primary_color",
-             "accent_color", "font", "author")
+             "accent_color", "font", "author", "hours")
 
     def encode(self) -> dict[str, str | int]:
         """The custom properties to write, by name."""
@@ -213,6 +241,7 @@ class Properties:
             benchmarks={"true": True, "false": False}.get(
                 raw.get("csmetrics_benchmarks", "").strip().lower()),
             sheet_names=_decode_sheet_names(raw.get("csmetrics_sheet_names")),
+            hours=raw.get("csmetrics_hours") if raw.get("csmetrics_hours") in HOURS_BASES else None,
         )
 
 

@@ -10,7 +10,7 @@ from xlsxwriter.utility import quote_sheetname, xl_col_to_name, xl_rowcol_to_cel
 
 from ..config.settings import Config
 from ..model.calculators import Calculator
-from ..model.catalog import GROUPS, INPUT_BY_ID, KPI_BY_ID, Input, Kpi
+from ..model.catalog import BENCHMARKS, GROUPS, INPUT_BY_ID, KPI_BY_ID, Input, Kpi
 from ..model.periods import Column, Periods
 
 TITLE_ROW, BACK_LINK_ROW = 0, 1
@@ -56,6 +56,9 @@ class TrackerLayout:
     helper_row: dict[str, int] = field(default_factory=dict)
     section_row: dict[str, int] = field(default_factory=dict)
     assumption_row: dict[str, int] = field(default_factory=dict)
+    setting_row: dict[str, int] = field(default_factory=dict)  # SLA targets, aging threshold
+    benchmark_row: dict[str, int] = field(default_factory=dict)  # by KPI: the printed sources
+    notes_row: int = 0  # period_notes
 
     # The header says each period in words (text, so that it reads the same in
     # every application and locale); the row below it holds the real dates.
@@ -85,21 +88,40 @@ class TrackerLayout:
         inputs = [INPUT_BY_ID[id] for id in selection.inputs]
         layout.section_row["inputs"] = add("section", "section_inputs")
         add_grouped("input", inputs, layout.input_row)
+        add("group", "group_notes")
+        layout.notes_row = add("notes", "period_notes")
         add("blank", "")
-        if selection.assumptions:
+        if selection.assumptions or selection.sla_settings:
             layout.section_row["assumptions"] = add("section", "section_assumptions")
+            for key in selection.sla_settings:
+                layout.setting_row[key] = add("setting", key)
             for key in selection.assumptions:
                 layout.assumption_row[key] = add("assumption", key)
             add("blank", "")
         layout.section_row["kpis"] = add("section", "section_kpis")
         add_grouped("kpi", [KPI_BY_ID[id] for id in selection.kpis], layout.kpi_row)
         add("blank", "")
+        benchmarks = [b.kpi for b in BENCHMARKS if b.kpi in selection.kpis] if config.benchmarks else []
+        if benchmarks:  # what each benchmark measures, its source and year, in print
+            layout.section_row["benchmarks"] = add("section", "section_benchmarks")
+            for kpi_id in benchmarks:
+                layout.benchmark_row[kpi_id] = add("benchmark", kpi_id)
+            add("blank", "")
         layout.section_row["helpers"] = add("section", "section_helpers")
         layout.helper_row["filled"] = add("filled", "helper_filled")
         for item in (item for item in inputs if item.weight):
             layout.helper_row[f"{item.id}_xw"] = add("helper", f"{item.id}_xw")
             layout.helper_row[f"{item.id}_w"] = add("helper", f"{item.id}_w")
         return layout
+
+    @property
+    def last_printed_row(self) -> int:
+        """The KPIs and the benchmarks' sources print; the hidden helpers do not."""
+        return max([*self.kpi_row.values(), *self.benchmark_row.values()])
+
+    def benchmark_number(self, kpi_id: str) -> int:
+        """The footnote number of a KPI's benchmark, from 1."""
+        return list(self.benchmark_row).index(kpi_id) + 1
 
     @property
     def input_rows(self) -> tuple[int, int]:
@@ -155,32 +177,59 @@ class TrackerLayout:
 
 @dataclass
 class VolumeLayout:
-    """The Ticket Volume sheet: months down, categories then channels across."""
+    """The Ticket Volume sheet: months down, then each year's quarters and the
+    year; across, the categories, the channels, and the channel performance
+    tables (first response, CSAT answers, satisfied answers, CSAT per channel),
+    each with its total, and at the far right the hidden helpers of the
+    weighted first response."""
 
     sheet: str
     categories: tuple[str, ...]
     channels: tuple[str, ...]
-    months: int = 12
+    periods: Periods = field(default_factory=Periods)
+    performance: bool = True  # the channel performance tables
 
     INTRO_ROW, BAND_ROW, HEADER_ROW = 2, 4, 5
     FIRST_MONTH_ROW = 6
     MONTH_COL = 0
+    # channel performance tables, left to right
+    PERFORMANCE = ("chan_frt_hours", "chan_csat_responses", "chan_csat_satisfied", "chan_csat")
+    HELPERS = ("xw", "w")
 
+    # rows --------------------------------------------------------------------
     @property
-    def year_row(self) -> int:
-        return self.FIRST_MONTH_ROW + self.months
-
-    @property
-    def last_month_row(self) -> int:
-        return self.year_row - 1
-
-    @property
-    def chart_row(self) -> int:
-        return self.year_row + 2
+    def months(self) -> int:
+        return self.periods.count
 
     def month_row(self, month: int) -> int:
         return self.FIRST_MONTH_ROW + month
 
+    @property
+    def last_month_row(self) -> int:
+        return self.month_row(self.months - 1)
+
+    @cached_property
+    def rollup_columns(self) -> tuple[Column, ...]:
+        """Quarters and years in the order of their rows: each year's quarters,
+        then the year."""
+        return tuple(column for year in self.periods.year_columns
+                     for column in (*self.periods.quarters_of(year), year))
+
+    def rollup_row(self, column: Column) -> int:
+        return self.last_month_row + 1 + self.rollup_columns.index(column)
+
+    @property
+    def last_row(self) -> int:
+        return self.last_month_row + len(self.rollup_columns)
+
+    @property
+    def chart_row(self) -> int:
+        return self.last_row + 2
+
+    def period_row(self, column: Column) -> int:
+        return self.rollup_row(column) if column.is_rollup else self.month_row(column.months[0])
+
+    # columns -----------------------------------------------------------------
     def category_col(self, index: int) -> int:
         return 1 + index
 
@@ -195,9 +244,32 @@ class VolumeLayout:
     def channel_total_col(self) -> int:
         return self.channel_col(len(self.channels))
 
+    def performance_col(self, measure: str, index: int) -> int:
+        """The column of channel ``index`` in a performance table; index
+        ``len(channels)`` is the table's all-channels column."""
+        block = self.PERFORMANCE.index(measure)
+        return self.channel_total_col + 2 + block * (len(self.channels) + 2) + index
+
+    def helper_col(self, part: str, index: int) -> int:
+        block = len(self.PERFORMANCE) + self.HELPERS.index(part)
+        return self.channel_total_col + 2 + block * (len(self.channels) + 2) + index
+
     @property
     def last_col(self) -> int:
-        return self.channel_total_col
+        """The last visible column."""
+        if not self.performance:
+            return self.channel_total_col
+        return self.performance_col(self.PERFORMANCE[-1], len(self.channels))
+
+    @property
+    def column_groups(self) -> list[tuple[int, int]]:
+        """The tables across, each kept on one printed page (with the gap before it)."""
+        groups = [(1, self.category_total_col), (self.category_total_col + 1, self.channel_total_col)]
+        if self.performance:
+            groups += [(self.performance_col(measure, 0) - 1,
+                        self.performance_col(measure, len(self.channels)))
+                       for measure in self.PERFORMANCE]
+        return groups
 
     def ref(self, first_row: int, first_col: int, last_row: int, last_col: int) -> str:
         return f"{quote_sheet(self.sheet)}!{area(first_row, first_col, last_row, last_col)}"

@@ -24,7 +24,7 @@ from typing import Any
 from .. import __version__
 from ..config.choices import LANGUAGES
 from ..errors import UsageError, shown
-from ..model.catalog import ENTERED_INPUTS, KPI_BY_ID
+from ..model.catalog import ENTERED_INPUTS, KPI_BY_ID, OBSERVED_INPUTS
 from ..model.data import CellKey, Value
 from ..model.scales import Scales
 from ..model.selection import Selection
@@ -62,6 +62,12 @@ class FilledWorkbook:
     notes: dict[CellKey, str] = field(default_factory=dict)  # on input cells, as WorkbookData's
     fills: dict[CellKey, str] = field(default_factory=dict)  # input cells' colours of their own
     texts: dict[str, str] = field(default_factory=dict)  # "Sheet!A1" -> text outside the names
+    # layout 2: observed rollups by the old workbook's column keys ("q1", "y1"), the
+    # months' notes, channel performance (measure -> channel -> months), SLA settings
+    observed: dict[str, dict[str, Value]] = field(default_factory=dict)
+    period_notes: list[str | None] = field(default_factory=list)
+    channel_measures: dict[str, dict[str, list[Value]]] = field(default_factory=dict)
+    sla: dict[str, Value] = field(default_factory=dict)
 
     @cached_property  # the properties are set once, right after reading the cells
     def made_with(self) -> contract.Properties:
@@ -160,8 +166,11 @@ def read_filled(path: Path) -> FilledWorkbook:
     properties |= _settings(names, cells)
     _check_version(path, properties)
     language = properties.get("csmetrics_language")
+    # a workbook whose layout version was dropped with its properties has the
+    # settings sheet from layout 2 on; without either it is layout 1
+    layout = contract.layout_version(properties) or 1
     filled = _Reader(path, names, cells, DECIMAL_MARKS.get(language or ""),
-                     _comments(path)).read()
+                     _comments(path), layout).read()
     filled.properties = properties
     filled.logo = _logo(path)
     filled.own_sheets = _own_sheets(path, names, cells)
@@ -318,8 +327,10 @@ class _Reader:
     the run, naming the cells)."""
 
     def __init__(self, path: Path, names: dict[str, Any], cells: _Cells,
-                 decimal_mark: str | None, comments: dict[str, dict[Cell, str]] | None = None):
+                 decimal_mark: str | None, comments: dict[str, dict[Cell, str]] | None = None,
+                 layout_version: int = contract.LAYOUT_VERSION):
         self.path, self.names, self.cells = path, names, cells
+        self.layout_version = layout_version
         self.decimal_mark = decimal_mark
         self.comments = comments or {}
         self.notes: dict[CellKey, str] = {}
@@ -385,9 +396,20 @@ class _Reader:
             if name in self.names:
                 filled.inputs[item.id] = self.numbers(name, name)
                 self.take_notes(name, "inp", item.id)
+        for item in OBSERVED_INPUTS:
+            filled.observed.update(self.observed(item.id, len(starts)))
+        filled.period_notes = self.period_notes(len(starts))
+        for name in contract.SLA_NAMES:
+            if name in self.names and (values := self.numbers(name, name)):
+                filled.sla[name] = values[0]
+                self.take_notes(name, "setting", name)
         months = self.grid_months(starts)
         filled.volume = self.by_header(contract.VOLUME, months, len(starts), "vol")
         filled.channels = self.by_header(contract.CHANNELS, months, len(starts), "chan")
+        for measure in contract.CHANNEL_MEASURES:
+            if measure in self.names:
+                filled.channel_measures[measure] = self.by_header(
+                    contract.Grid("", measure, ""), months, len(starts), measure)
         for kpi_id in KPI_BY_ID:
             name = contract.target_name(kpi_id)
             if name in self.names and (values := self.numbers(name, name)):
@@ -410,6 +432,37 @@ class _Reader:
         filled.notes, filled.fills = self.notes, self.fills
         filled.texts = self.texts
         return filled
+
+    def observed(self, input_id: str, months: int) -> dict[str, dict[str, Value]]:
+        """An observed input's quarter and year cells, by column key (q1.., y1..)."""
+        found: dict[str, Value] = {}
+        for name, prefix in ((contract.observed_quarter_name(input_id), "q"),
+                             (contract.observed_year_name(input_id), "y")):
+            if name not in self.names:
+                continue
+            for index, value in enumerate(self.numbers(name, name)):
+                found[f"{prefix}{index + 1}"] = value
+            place = self.place(name)
+            if place is not None:
+                sheet, cells = place
+                offset = 0 if prefix == "q" else 4 * (months // 12)
+                for index, cell in enumerate(c for row in cells for c in row):
+                    self.take_cell(sheet, cell, ("obs", input_id, offset + index))
+        return {input_id: found} if found else {}
+
+    def period_notes(self, months: int) -> list[str | None]:
+        """The months' notes as text (a number typed there is kept as its text)."""
+        found = self.place(contract.PERIOD_NOTES)
+        if found is None:
+            return []
+        sheet, cells = found
+        notes: list[str | None] = []
+        for cell in (c for row in cells for c in row):
+            value = self.value(sheet, cell)
+            if isinstance(value, float) and value.is_integer():
+                value = int(value)
+            notes.append(None if value is None or str(value).strip() == "" else str(value))
+        return notes[:months] + [None] * (months - len(notes))
 
     def take_notes(self, name: str, kind: str, key: str) -> None:
         """Notes on the cells of a row name, by their position along it (months)."""
@@ -476,7 +529,13 @@ class _Reader:
 
     def by_header(self, grid: contract.Grid, months: dict[int, int], count: int,
                   kind: str) -> dict[str, list[Value]]:
-        headers, counts = self.place(grid.labels), self.place(grid.counts)
+        """A periods x names grid by its header labels: the labels' name, or where
+        the grid has none (channel performance) the row just above the grid."""
+        counts = self.place(grid.counts)
+        headers = self.place(grid.labels) if grid.labels else None
+        if counts is not None and not grid.labels:
+            top = counts[1][0]
+            headers = (counts[0], [[(top[0][0] - 1, col) for _, col in top]])
         if headers is None or counts is None:
             return {}
         sheet, header_cells = headers
@@ -550,7 +609,8 @@ class _Reader:
         values behind a deleted name cannot be found, so the name is listed like a
         value that would be lost. A workbook without any KPI's names lost them all:
         it is checked against every metric."""
-        for name in sorted(contract.entered_names(Selection.of(kpis or None)) - set(self.names)):
+        expected = contract.entered_names(Selection.of(kpis or None), self.layout_version)
+        for name in sorted(expected - set(self.names)):
             self.problems.append(f"the name {name} is missing, so the values behind it cannot be "
                                  "found; define it again (Formulas › Name Manager; LibreOffice: "
                                  "Sheet › Named Ranges), or use --drop-data to go ahead without them")

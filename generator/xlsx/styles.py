@@ -47,6 +47,7 @@ class Styles:
             Unit.COUNT: "#,##0",
             Unit.FTE: "#,##0.0",
             Unit.HOURS: "#,##0.0",
+            Unit.DAYS: "#,##0.#",
             Unit.MONEY: config.money.number_format.replace("#,##0.00", "#,##0"),
             Unit.PRICE: config.money.number_format,
             Unit.PERCENT: "0.0%",
@@ -84,12 +85,12 @@ class Styles:
     def period_date(self) -> Format:
         """The real dates under the period headers: ISO, so that no application
         or locale renders them differently (the words are in the header)."""
-        return self._format(("period_date",), font_size=9, font_color="#595959", align="center",
+        return self._format(("period_date",), font_color="#595959", align="center",
                             num_format="yyyy-mm-dd", bottom=1, bottom_color="#BFBFBF")
 
     @property
     def period_date_label(self) -> Format:
-        return self._format(("period_date_label",), font_size=9, font_color="#595959",
+        return self._format(("period_date_label",), font_color="#595959",
                             bottom=1, bottom_color="#BFBFBF")
 
     @property
@@ -133,7 +134,7 @@ class Styles:
 
     @property
     def benchmark(self) -> Format:
-        return self._format(("benchmark",), font_color="#595959", font_size=9, text_wrap=True)
+        return self._format(("benchmark",), font_color="#595959", text_wrap=True)
 
     @property
     def legend_input(self) -> Format:
@@ -159,6 +160,16 @@ class Styles:
         return self._format(("input", unit, fill), num_format=self.number_formats[unit],
                             bg_color=fill or INPUT_FILL, border=1, border_color="#BFBFBF",
                             locked=False)
+
+    @property
+    def input_text(self) -> Format:
+        """An unlocked text input (a month's notes): wrapped, top-aligned."""
+        return self._format(("input_text",), bg_color=INPUT_FILL, border=1, border_color="#BFBFBF",
+                            locked=False, text_wrap=True, valign="top")
+
+    @property
+    def rollup_label(self) -> Format:
+        return self._format(("rollup_label",), bold=True, bg_color=ROLLUP_FILL)
 
     def value(self, unit: Unit, rollup: bool = False, bold: bool = False) -> Format:
         """A locked formula cell."""

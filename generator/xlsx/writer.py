@@ -58,7 +58,7 @@ def build(workbook: xlsxwriter.Workbook, config: Config | Resolved, data: Workbo
         calculators=calculators_included,
         tracker=TrackerLayout.build(config, sheet_names["tracker"]),
         volume=VolumeLayout(sheet_names["volume"], config.categories or (), config.channels or (),
-                            config.periods.count),
+                            config.periods),
         formulas=FormulasLayout.build(calculators_included, sheet_names["formulas"]),
         sheet_names=sheet_names,
         tracker_result=reference.tracker(data, config.periods),
@@ -67,6 +67,7 @@ def build(workbook: xlsxwriter.Workbook, config: Config | Resolved, data: Workbo
                       for d in starts],
         period_starts=starts,
         months_filled=reference.months_filled(data, config.periods, selection.inputs),
+        rollup_labels=rollup_labels(config, text),
     )
 
     def add(key: str) -> Any:
@@ -89,6 +90,20 @@ def build(workbook: xlsxwriter.Workbook, config: Config | Resolved, data: Workbo
     return context
 
 
+def rollup_labels(config: Config, text: Text) -> dict[str, str]:
+    """The plain label of each quarter and year column, by column key ("Q1",
+    "Q1 FY 2026/27" when several years, "Year 2026")."""
+    periods, fiscal = config.periods, config.start_month != 1
+    labels = {}
+    for year in periods.year_columns:
+        year_label = text("year_label", fiscal=fiscal, year=config.year + year.year)
+        labels[year.key] = year_label
+        for number, quarter in enumerate(periods.quarters_of(year), start=1):
+            labels[quarter.key] = (text("quarter_year_label", n=number, year_label=year_label)
+                                   if periods.years > 1 else text("quarter_label", n=number))
+    return labels
+
+
 def workbook_properties(config: Config) -> contract.Properties:
     """What the workbook remembers of how it was made: written twice, as custom
     document properties and on the hidden settings sheet."""
@@ -97,7 +112,7 @@ def workbook_properties(config: Config) -> contract.Properties:
         currency=config.money.code, scales=config.scales, version=__version__,
         layout_version=contract.LAYOUT_VERSION, primary_color=config.primary_color,
         accent_color=config.accent_color, font=config.font, author=config.author,
-        benchmarks=config.benchmarks, sheet_names=dict(config.sheet_names))
+        benchmarks=config.benchmarks, sheet_names=dict(config.sheet_names), hours=config.hours)
 
 
 def _write_properties(workbook: xlsxwriter.Workbook, config: Config, text: Text,

@@ -46,6 +46,7 @@ class Context:
     month_labels: list[str]
     period_starts: list[dt.date]
     months_filled: list[int]  # 1 for a month with any input, by the reference
+    rollup_labels: dict[str, str]  # plain label of each quarter and year, by column key
     names: dict[str, str] = field(default_factory=dict)  # defined name -> reference
 
     def define(self, name: str, reference_text: str) -> None:
@@ -78,11 +79,19 @@ class Allowed:
         return f'AND({cell}<>"",IF(ISNUMBER({cell}),{self.breaks.replace("X", cell)},TRUE))'
 
 
+POSITIVE = "positive"  # a setting: any number above 0 (an SLA target in hours)
+PRINTABLE_POINTS = 842 - 72 * 0.8  # A4 landscape less the side margins (0.4 in each)
+# 10 % of the width to spare: LibreOffice prints the same column widths up to 10 %
+# wider than Excel does (its character width differs), and must not add a page.
+PRINT_SPARE = 0.9
+
 ALLOWED = {
     Unit.COUNT: Allowed({"validate": "decimal", "criteria": ">=", "value": 0}, "valid_count_error",
                         "OR(X<0,X<>ROUND(X,0))"),
     Unit.PERCENT: Allowed({"validate": "decimal", "criteria": "between", "minimum": 0,
                            "maximum": 1}, "valid_percent_error", "OR(X<0,X>1)"),
+    POSITIVE: Allowed({"validate": "decimal", "criteria": ">", "value": 0}, "valid_positive_error",
+                      "X<=0"),
     TARGET: Allowed({"validate": "decimal", "criteria": "between", "minimum": -1e12,
                      "maximum": 1e12}, "valid_target_error", "ABS(X)>1000000000000"),
 }
@@ -218,9 +227,39 @@ class SheetWriter:
         self.ws.insert_image(0, col, logo, {"x_scale": scale, "y_scale": scale,
                                             "x_offset": 2, "y_offset": 2, "object_position": 3})
 
+    def column_pages(self, groups: list[tuple[int, int]], repeat_columns: int,
+                     min_scale: float, new_page: frozenset[int] = frozenset()) -> list[tuple[int, int]]:
+        """Printed pages across: consecutive ranges of columns (first, last), each
+        kept on one page and packed in order while a page holds them at
+        ``min_scale`` (a group whose first column is in ``new_page`` starts a
+        page); the first ``repeat_columns`` columns (the labels) print on every
+        page. Column widths must be set already."""
+        ws = self.ws
+
+        def pixels(first: int, last: int) -> float:
+            return sum(ws._size_col(col) for col in range(first, last + 1))
+
+        room = PRINTABLE_POINTS * PRINT_SPARE / 0.75 / min_scale
+        labels = pixels(0, repeat_columns - 1)
+        pages: list[tuple[int, int]] = []
+        first = 0
+        for group_first, group_last in groups:
+            too_wide = (labels if pages else 0) + pixels(first, group_last) > room
+            if group_first > first and (too_wide or group_first in new_page):
+                pages.append((first, group_first - 1))
+                first = group_first
+        pages.append((first, groups[-1][1]))
+        return pages
+
     def set_up_print(self, header_row: int, last_row: int, last_col: int,
-                     repeat_columns: bool = False) -> None:
-        """Landscape A4, fit to one page wide, titles repeated, protected without password.
+                     column_pages: list[tuple[int, int]] | None = None,
+                     repeat_columns: int = 0) -> None:
+        """Landscape A4, titles repeated, protected without password.
+
+        One page wide (fit to width), or, with ``column_pages``, one page per
+        range of columns (first, last), the first ``repeat_columns`` columns
+        (the labels) repeated on each: a wide sheet is split rather than shrunk,
+        at a fixed scale that keeps its text legible.
 
         So that printed pages read well, the print area grows to cover every chart
         (none is cut at the page edge), and a block of rows that fits on a page is
@@ -233,7 +272,7 @@ class SheetWriter:
         """
         ws = self.ws
         inches = {"left": 0.4, "right": 0.4, "top": 0.5, "bottom": 0.5}
-        paper_width, paper_height = 842, 595  # A4 landscape, in points
+        paper_width, paper_height = 842, 595  # A4 landscape, in points (PRINTABLE_POINTS)
         # xlsxwriter knows where an object ends only through its private sizing
         # helpers (pinned below 4 in pyproject, like xlsx_fixes).
         charted: set[int] = set()
@@ -246,9 +285,17 @@ class SheetWriter:
             charted.update(range(max(0, row - 2), end_row + 1))  # with the table above
 
         heights = [ws._size_row(row) for row in range(last_row + 1)]  # pixels
-        width = sum(ws._size_col(col) for col in range(last_col + 1)) * 0.75  # points
-        scale = min(100, int(100 * (paper_width - 72 * (inches["left"] + inches["right"]))
-                             / max(width, 1))) / 100
+        printable = paper_width - 72 * (inches["left"] + inches["right"])  # points
+
+        def points(first: int, last: int) -> float:
+            return sum(ws._size_col(col) for col in range(first, last + 1)) * 0.75
+
+        if column_pages:
+            widths = [points(first, last) + (points(0, repeat_columns - 1) if first else 0)
+                      for first, last in column_pages]
+        else:
+            widths = [points(0, last_col)]
+        scale = min(100, int(100 * PRINT_SPARE * printable / max(*widths, 1))) / 100
         body = (paper_height - 72 * (inches["top"] + inches["bottom"])) * 0.92  # points
         page = body / 0.75 / scale  # pixels of sheet per page
         repeated = sum(heights[: header_row + 1])
@@ -277,11 +324,15 @@ class SheetWriter:
 
         ws.set_landscape()
         ws.set_paper(9)  # A4; Letter users get it scaled by their printer dialog
-        ws.fit_to_pages(1, 0)
+        if column_pages and len(column_pages) > 1:
+            ws.set_print_scale(int(scale * 100))
+            ws.set_v_pagebreaks([first for first, _ in column_pages[1:]])
+        else:
+            ws.fit_to_pages(1, 0)
+        if repeat_columns:
+            ws.repeat_columns(0, repeat_columns - 1)
         ws.set_margins(**inches)
         ws.repeat_rows(0, header_row)
-        if repeat_columns:
-            ws.repeat_columns(0, 1)
         ws.print_area(0, 0, last_row, last_col)
         ws.set_h_pagebreaks(sorted(breaks))
         ws.set_footer("&L&A&R&P / &N")
