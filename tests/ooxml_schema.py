@@ -20,6 +20,7 @@ import functools
 import hashlib
 import io
 import os
+import time
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -456,3 +457,63 @@ def _readable_path(root: etree._Element, path: str | None) -> str:
             local += f"[{same.index(element) + 1}]"
         steps.append(local)
     return "/" + "/".join(reversed(steps))
+
+
+# --------------------------------------------------------------------------- the session check
+
+OUTSIDE = "(outside any test)"
+
+
+class SessionCheck:
+    """Validates every csmetrics workbook a test run writes, each distinct part
+    content once (``Seen``): the variants of the suite share most parts, so the
+    check costs little beyond the first workbook. Problems are kept for the test
+    running (``begin``/``take``) and for the run's summary (``found``)."""
+
+    def __init__(self, folder: Path, marker: bytes):
+        self.folder = folder
+        self.marker = marker  # in docProps/custom.xml of a workbook csmetrics wrote
+        self.seen: Seen = {}
+        self.test = OUTSIDE
+        self.pending: list[str] = []  # found since the test phase began, not yet handed over
+        self.found: list[tuple[str, str]] = []  # (test, problem) handed over, for the summary
+        self.workbooks = 0
+        self.seconds = 0.0
+
+    def begin(self, test: str) -> None:
+        self.end()  # what came before (collection, a finalizer) was outside any test
+        self.test = test
+
+    def take(self) -> list[str]:
+        """The problems found since ``begin``, handed over (and forgotten): a test
+        of the check takes those it caused on purpose."""
+        taken, self.pending = self.pending, []
+        return taken
+
+    def end(self) -> list[str]:
+        """The problems of the test phase that ends, recorded for the summary."""
+        problems = self.take()
+        self.found += [(self.test, problem) for problem in problems]
+        self.test = OUTSIDE
+        return problems
+
+    @property
+    def outside(self) -> list[str]:
+        """Problems of workbooks written outside any test phase."""
+        return [problem for test, problem in self.found if test == OUTSIDE]
+
+    def written(self, source: Path | bytes) -> None:
+        """Check a workbook just written (its path or its bytes); files that
+        csmetrics did not write (no marker) are left alone."""
+        started = time.perf_counter()
+        try:
+            parts = read_parts(source)
+        except (OSError, zipfile.BadZipFile) as error:
+            problems = [f"the workbook written cannot be read back: {error}"]
+        else:
+            if self.marker not in parts.get("docProps/custom.xml", b""):
+                return
+            self.workbooks += 1
+            problems = validate_package(parts, self.folder, self.seen)
+        self.pending += problems
+        self.seconds += time.perf_counter() - started

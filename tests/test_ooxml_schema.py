@@ -13,17 +13,20 @@ import base64
 import random
 import re
 import time
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from csmetrics.config.settings import Config
 from csmetrics.generate import generate_workbook
+from csmetrics.xlsx import contract
 from csmetrics.xlsx.writer import write_workbook
 from lxml import etree
 from ooxml_schema import (
     MC,
     SML,
+    SessionCheck,
     apply_markup_compatibility,
     compiled,
     read_parts,
@@ -305,3 +308,53 @@ def test_an_understood_choice_is_taken_over_the_fallback() -> None:
         "</mc:AlternateContent></worksheet>".encode())
     assert apply_markup_compatibility(root, compiled(FOLDER).namespaces) == []
     assert [etree.QName(child).localname for child in root] == ["sheetData"]
+
+
+# --------------------------------------------------------------------------- the session check
+
+def test_the_session_check_validates_each_part_once_and_only_csmetrics_workbooks(
+        default_book: Generated, tmp_path: Path) -> None:
+    assert FOLDER is not None
+    check = SessionCheck(FOLDER, f'name="{contract.LAYOUT_PROPERTY}"'.encode())
+    parts = default_book.xlsx.package.parts
+    path = tmp_path / "copy.xlsx"
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    check.begin("first")
+    check.written(path)
+    check.written(path.read_bytes())
+    assert check.workbooks == 2 and len(check.seen) == len(parts) and check.end() == []
+    plain = tmp_path / "plain.xlsx"
+    with zipfile.ZipFile(plain, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<not an ooxml package")
+    check.begin("second")
+    check.written(plain)
+    assert check.workbooks == 2 and check.end() == []  # not csmetrics': left alone
+    check.begin("third")
+    check.written(tmp_path / "missing.xlsx")
+    problems = check.end()
+    assert len(problems) == 1 and problems[0].startswith("the workbook written cannot be read back")
+    assert check.found == [("third", problems[0])]
+
+
+def test_the_session_check_catches_a_workbook_written_through_the_writer(
+        schema_check: SessionCheck | None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """End to end: xlsxwriter made to write ``<dimension>`` a second time, after
+    the sheet views (out of order); the wrapped ``close`` sees it in this test."""
+    from xlsxwriter.worksheet import Worksheet
+
+    assert schema_check is not None, "the schemas are there, so conftest must check workbooks"
+    write_sheet_views = Worksheet._write_sheet_views
+
+    def views_then_dimension(self: Worksheet) -> None:
+        write_sheet_views(self)
+        self._xml_empty_tag("dimension", [("ref", "A1")])
+
+    monkeypatch.setattr(Worksheet, "_write_sheet_views", views_then_dimension)
+    write_workbook(tmp_path / "book.xlsx", Config(metrics=("nps",)))
+    problems = schema_check.take()  # handed over here, so this test does not fail on them
+    assert len(problems) == 3, problems  # one per sheet
+    assert all(re.match(r"xl/worksheets/sheet\d\.xml: line \d+: Element 'x:dimension': "
+                        r"This element is not expected\.", p) for p in problems), problems
+    assert validate_xlsx(tmp_path / "book.xlsx", FOLDER) == problems
