@@ -401,7 +401,8 @@ class _Import:
         return blank
 
     def _observed(self, spans: list[Span], blank: set[str]) -> dict[str, dict[str, float | None]]:
-        observed: dict[str, dict[str, float | None]] = {name: {} for name in OBSERVED}
+        observed: dict[str, dict[str, float | None]] = {
+            name: dict.fromkeys(span.key for span in spans) for name in OBSERVED}
         if not spans:
             return observed
         self.connection.execute("CREATE TABLE spans (key VARCHAR, starts TIMESTAMPTZ, ends TIMESTAMPTZ)")
@@ -435,9 +436,17 @@ class _Import:
         result: dict[str, dict[str, dict[dt.date, float | None]]] = {}
         for name in CHANNEL_INPUTS:
             counted = name != "chan_frt_hours"
-            result[name] = {channel: {m: None if name in blank or m not in covered else
-                                      _number(values.get((name, channel, m), 0 if counted else None))
-                                      for m in months} for channel in names}
+            result[name] = {}
+            for channel in names:
+                per_month: dict[dt.date, float | None] = {}
+                for month in months:
+                    value = values.get((name, channel, month))
+                    if name in blank or month not in covered:
+                        value = None
+                    elif value is None and counted:
+                        value = 0
+                    per_month[month] = _number(value)
+                result[name][channel] = per_month
         return result
 
     def _agents(self, months: list[dt.date], covered: set[dt.date], blank: set[str]

@@ -18,7 +18,8 @@ received AS (
         count(frt_hours) AS agent_frt_count
     FROM facts GROUP BY ALL
 )
-SELECT agent, month, s.agent_solved, s.agent_fcr, s.agent_reopened, s.agent_replies,
+SELECT coalesce(s.agent, r.agent) AS agent, coalesce(s.month, r.month) AS month,
+    s.agent_solved, s.agent_fcr, s.agent_reopened, s.agent_replies,
     r.agent_frt_hours, r.agent_frt_count, s.agent_csat_responses, s.agent_csat_satisfied
-FROM solved s FULL JOIN received r USING (agent, month)
-WHERE month IN (SELECT month FROM months);
+FROM solved s FULL JOIN received r ON s.agent IS NOT DISTINCT FROM r.agent AND s.month = r.month
+WHERE coalesce(s.month, r.month) IN (SELECT month FROM months);

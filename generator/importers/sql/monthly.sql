@@ -1,6 +1,7 @@
 -- The tracker's ticket inputs, one row per month: received figures by created month,
 -- solved figures by solved month, breaches of open tickets by the month their target
--- passed, backlog at each month's start and end ("now" for the month holding it).
+-- passed, backlog at each month's start and end (the month holding "now" is counted
+-- as it stands at "now"; its aged tickets are those older than the threshold at "now").
 WITH received AS (
     SELECT created_month AS month,
         count(*) AS tickets_new,
@@ -33,15 +34,14 @@ breached AS (
 spanning AS (  -- only tickets open across a month's boundary can be in a backlog
     SELECT created, solved FROM facts WHERE solved IS NULL OR solved_month > created_month
 ),
-backlog AS (
+backlog AS (  -- open at an instant: created before it, not solved before it
     SELECT m.month,
-        count(*) FILTER (WHERE b.created < m.starts AND (b.solved IS NULL OR b.solved >= m.starts))
+        count(b.created) FILTER (WHERE b.created < m.starts AND (b.solved IS NULL OR b.solved >= m.starts))
             AS tickets_open_start,
-        count(*) FILTER (WHERE b.created < m.measured_at AND (b.solved IS NULL OR b.solved >= m.measured_at))
-            AS tickets_open_end,
-        count(*) FILTER (WHERE b.created < m.aged_before AND (b.solved IS NULL OR b.solved >= m.measured_at))
+        count(b.created) FILTER (WHERE b.solved IS NULL OR b.solved >= m.ends) AS tickets_open_end,
+        count(b.created) FILTER (WHERE b.created < m.aged_before AND (b.solved IS NULL OR b.solved >= m.ends))
             AS tickets_aged
-    FROM months m LEFT JOIN spanning b ON b.created < m.measured_at
+    FROM months m LEFT JOIN spanning b ON b.created < m.ends
     GROUP BY m.month
 )
 SELECT m.month,
