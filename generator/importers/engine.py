@@ -118,6 +118,7 @@ class _Import:
         self.scratch = scratch
         self.progress = progress
         self.summary = ImportSummary(hours=options.hours, timezone=options.zone)
+        self.lacking: set[str] = set()  # record fields no file holds
 
     # running queries ------------------------------------------------------------------------
     def execute(self, sql: str, stage: str = "", parameters: Sequence[Any] | None = None) -> Any:
@@ -304,14 +305,10 @@ class _Import:
             notes.append(f"tickets_open_start of {months[0]:%Y-%m} is left blank: the export holds no ticket "
                          f"created before it, so the backlog it started with is unknown (export older "
                          f"open tickets too to fill it)")
-        if not any("reopens" in p.columns or p.source.events for p in plans):
-            notes.append("the export has no reopen count: tickets_reopened is blank, and one-touch "
-                         "(tickets_fcr) counts solved tickets with exactly one agent reply")
-        if not any("replies" in p.columns or (p.source.events and self.options.first_reply_activities)
-                   for p in plans):
-            notes.append("the export has no reply count: tickets_fcr and agent_replies are blank")
-        if not any("csat" in p.columns for p in plans):
-            notes.append("the export has no satisfaction rating: the CSAT rows are blank")
+        self.lacking = _lacking(plans, self.options)
+        for name in ("first_reply", "reopens", "replies", "csat"):
+            if name in self.lacking:
+                notes.append(LACKING_NOTES[name])
         if any(p.source.events for p in plans):
             self._event_notes()
         clocks = self.connection.execute("""
@@ -390,14 +387,8 @@ class _Import:
             blank |= {*FRT_FIGURES, "chan_frt_hours", "agent_frt_hours", "agent_frt_count"}
         if solved and not res_known:
             blank |= set(ART_FIGURES)
-        notes = " ".join(self.summary.notes)
-        if "no reopen count" in notes:
-            blank |= {"tickets_reopened", "agent_reopened"}
-        if "no reply count" in notes:
-            blank |= {"tickets_fcr", "agent_replies", "agent_fcr"}
-        if "no satisfaction rating" in notes:
-            blank |= {"csat_responses", "csat_satisfied", "chan_csat_responses", "chan_csat_satisfied",
-                      "agent_csat_responses", "agent_csat_satisfied"}
+        for name in self.lacking:
+            blank |= LACKING_FIGURES[name]
         return blank
 
     def _observed(self, spans: list[Span], blank: set[str]) -> dict[str, dict[str, float | None]]:
@@ -472,6 +463,39 @@ class _Import:
         agents = {agent: measures(per_month) for agent, per_month in sorted(
             ((a, p) for a, p in values.items() if a is not None), key=lambda item: item[0].casefold())}
         return agents, measures(values.get(None, {}))
+
+
+LACKING_NOTES = {
+    "first_reply": "the export has no first-reply time (no timestamp, no duration): the first-reply "
+                   "rows are blank (map one in [import.columns]: first_reply, first_reply_minutes, ...)",
+    "reopens": "the export has no reopen count: tickets_reopened is blank, and one-touch "
+               "(tickets_fcr) counts solved tickets with exactly one agent reply",
+    "replies": "the export has no reply count: tickets_fcr and agent_replies are blank",
+    "csat": "the export has no satisfaction rating: the CSAT rows are blank",
+}
+LACKING_FIGURES = {
+    "first_reply": {*FRT_FIGURES, "chan_frt_hours", "agent_frt_hours", "agent_frt_count"},
+    "reopens": {"tickets_reopened", "agent_reopened"},
+    "replies": {"tickets_fcr", "agent_replies", "agent_fcr"},
+    "csat": {"csat_responses", "csat_satisfied", "chan_csat_responses", "chan_csat_satisfied",
+             "agent_csat_responses", "agent_csat_satisfied"},
+}
+
+
+def _lacking(plans: list[FilePlan], options: ImportOptions) -> set[str]:
+    """The record fields that no file holds (an event log's replies and first replies
+    come from its reply activities, its reopens from its solving ones)."""
+    def held(name: str, plan: FilePlan) -> bool:
+        if plan.source.events:
+            return {"first_reply": bool(options.first_reply_activities),
+                    "replies": bool(options.first_reply_activities),
+                    "reopens": bool(options.solved_activities), "csat": False}[name]
+        if name == "first_reply":
+            return bool({"first_reply", "frt_calendar", "frt_business"} & set(plan.columns))
+        return name in plan.columns
+
+    return {name for name in ("first_reply", "reopens", "replies", "csat")
+            if not any(held(name, plan) for plan in plans)}
 
 
 def _number(value: Any) -> float | None:

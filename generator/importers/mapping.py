@@ -19,7 +19,7 @@ from ..errors import UsageError
 from .options import DURATION_UNITS, ImportOptions
 from .reading import InputFile, quote_name, sql_string
 from .sources import all_sources, source
-from .sources.base import DURATION_FIELDS, FIELDS, TIMESTAMP_FIELDS, UNIT_HOURS, Source, normalise
+from .sources.base import DURATION_FIELDS, FIELDS, TIMESTAMP_FIELDS, UNITS_PER_HOUR, Source, normalise
 from .timestamps import Reading, Shape, decide_order, reading_for, shape_of
 
 SAMPLE_ROWS = 2000
@@ -213,11 +213,11 @@ def _duration_sql(text: str, unit: str) -> str:
                f" + coalesce(try_cast(nullif(split_part({text}, ':', 3), '') AS DOUBLE), 0) / 3600)"
                f" ELSE try_cast({text} AS DOUBLE) END")
         return hms
-    return f"try_cast({text} AS DOUBLE) * {UNIT_HOURS[unit]!r}"
+    return f"try_cast({text} AS DOUBLE) / {UNITS_PER_HOUR[unit]}"
 
 
-def _csat_sql(text: str, options: ImportOptions) -> tuple[str, str]:
-    """(rated, satisfied) SQL of a CSAT value on the workbook's scale."""
+def _csat_sql(text: str, options: ImportOptions) -> tuple[str, str, str]:
+    """(rated, satisfied, unreadable) SQL of a CSAT value on the workbook's scale."""
     values = options.values
     blank = [v for v in _listed(values.get("csat_blank"))]
     blank_words = [str(v).strip().casefold() for v in blank if isinstance(v, str)]
@@ -233,7 +233,8 @@ def _csat_sql(text: str, options: ImportOptions) -> tuple[str, str]:
     rated = (f"({text} IS NOT NULL AND {not_blank} AND ("
              f"{score} BETWEEN 1 AND {options.csat_points} OR {word} IN {in_list([*good, *bad, *CSAT_NEUTRAL])}))")
     satisfied = f"({rated} AND ({score} >= {options.csat_satisfied_from} OR {word} IN {in_list(good)}))"
-    return rated, satisfied
+    unreadable = f"({text} IS NOT NULL AND {not_blank} AND NOT {rated})"
+    return rated, satisfied, unreadable
 
 
 def _listed(value: Any) -> list[Any]:
@@ -275,7 +276,7 @@ def ticket_rows_sql(plan: FilePlan, options: ImportOptions) -> str:
             return t(name)
         return sql_string(str(constants[name])) if name in constants else "NULL::VARCHAR"
 
-    rated, satisfied = _csat_sql(t("csat"), options) if has("csat") else ("false", "false")
+    rated, satisfied, unreadable_csat = _csat_sql(t("csat"), options) if has("csat") else ("false", "false", "")
     solved_flag = (f"lower({t('solved_flag')}) IN ({', '.join(map(sql_string, TRUE_WORDS))})"
                    if has("solved_flag") else "false")
     open_status = f"lower({t('status')}) IN ({', '.join(map(sql_string, OPEN_STATUSES))})"
@@ -319,8 +320,7 @@ def ticket_rows_sql(plan: FilePlan, options: ImportOptions) -> str:
         if has(name):
             bad_checks.append((name, f"{t(name)} IS NOT NULL AND ({name} IS NULL OR {name} < 0)"))
     if has("csat"):
-        bad_checks.append(("csat", f"{t('csat')} IS NOT NULL AND NOT csat_rated AND lower({t('csat')}) "
-                                   f"NOT IN ({', '.join(map(sql_string, CSAT_UNRATED))})"))
+        bad_checks.append(("csat", unreadable_csat))
     bad_field = ("CASE " + " ".join(f"WHEN {c} THEN {sql_string(_name(plan, n))}" for n, c in bad_checks)
                  + " END") if bad_checks else "NULL::VARCHAR"
     bad_value = ("CASE " + " ".join(f"WHEN {c} THEN {t(n)}" for n, c in bad_checks) + " END"

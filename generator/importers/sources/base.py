@@ -21,8 +21,8 @@ SLA_CLOCK_FIELDS = ("frt_sla_clock", "resolution_sla_clock")  # Jira: time left,
 EVENT_FIELDS = ("activity", "timestamp")
 FIELDS = (*TEXT_FIELDS, *TIMESTAMP_FIELDS, *DURATION_FIELDS, *NUMBER_FIELDS, *SLA_CLOCK_FIELDS,
           "solved_flag", *EVENT_FIELDS)
-# Units of a duration column, in hours per unit ("hms" is HH:MM[:SS], handled apart)
-UNIT_HOURS = {"seconds": 1 / 3600, "minutes": 1 / 60, "hours": 1.0, "milliseconds": 1 / 3_600_000}
+# Units of a duration column: how many make an hour ("hms" is HH:MM[:SS], handled apart)
+UNITS_PER_HOUR = {"seconds": 3600, "minutes": 60, "hours": 1, "milliseconds": 3_600_000}
 
 
 def normalise(header: str) -> str:

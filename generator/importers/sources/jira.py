@@ -28,6 +28,6 @@ SOURCE = Source(
              "Custom field (Time to first response)", "Custom field (Time to resolution)",
              "Resolved", "Reporter", "Summary", "Project key"),
     required=("Issue key", "Created"),
-    notes=("Jira's exports hold no first-reply time: the first-reply rows stay blank, and its "
-           "SLA clocks are reported here, not used as durations",),
+    notes=("Jira's SLA clocks are the time left to its own goals: they are reported here, not "
+           "used as durations",),
 )
