@@ -46,7 +46,9 @@ def tickets(draw: st.DrawFn) -> list[tuple[Ticket, str | None]]:
         raw_csat = draw(st.sampled_from(CSAT_VALUES))
         rated = raw_csat not in (None, "offered")
         satisfied = rated and (raw_csat in ("good",) or (raw_csat not in ("bad",) and float(raw_csat) >= 4))
-        own_frt = (first_reply - created) / dt.timedelta(minutes=1) if first_reply and draw(st.booleans()) else None
+        own_frt = None
+        if first_reply and draw(st.booleans()):
+            own_frt = (first_reply - created) / dt.timedelta(minutes=1)
         own_business = draw(st.one_of(st.none(), st.integers(0, 3000))) if first_reply else None
         made.append((Ticket(
             id=f"T{number}", created=created, first_reply=first_reply, solved=solved,

@@ -44,7 +44,8 @@ def test_zendesk() -> None:
     assert inputs["frt_sla_met"] == {MARCH: 1, APRIL: 2}
     assert inputs["res_sla_measured"] == {MARCH: 3, APRIL: 2}
     assert inputs["res_sla_met"] == {MARCH: 1, APRIL: 1}
-    assert inputs["csat_responses"] == {MARCH: 2, APRIL: 1} and inputs["csat_satisfied"] == {MARCH: 1, APRIL: 1}
+    assert inputs["csat_responses"] == {MARCH: 2, APRIL: 1}
+    assert inputs["csat_satisfied"] == {MARCH: 1, APRIL: 1}
     assert inputs["tickets_open_start"] == {MARCH: None, APRIL: 1}
     assert inputs["tickets_open_end"] == {MARCH: 1, APRIL: 2}
     assert inputs["tickets_aged"] == {MARCH: 0, APRIL: 1}
@@ -82,7 +83,8 @@ def test_freshdesk_reads_hh_mm_ss_durations_and_the_initial_response_timestamp()
     assert calendar.inputs["frt_hours"][february] == pytest.approx((1.5 + 64.25) / 2)
     assert calendar.inputs["art_hours"][february] == pytest.approx((6.5 + 89) / 2)  # Closed time for 1002
     assert calendar.inputs["tickets_reopened"] == {february: None}
-    assert calendar.inputs["csat_responses"] == {february: 2} and calendar.inputs["csat_satisfied"] == {february: 1}
+    assert calendar.inputs["csat_responses"] == {february: 2}
+    assert calendar.inputs["csat_satisfied"] == {february: 1}
     business = imported("freshdesk.csv", hours="business")
     assert business.inputs["frt_hours"][february] == pytest.approx((1.5 + 1.25) / 2)
     assert business.inputs["art_hours"][february] == pytest.approx((6.5 + 10) / 2)
@@ -176,7 +178,8 @@ def test_observed_spans_come_from_their_own_tickets() -> None:
     result = run_import([FIXTURES / "zendesk.csv"], ImportOptions(), fiscal_spans(dt.date(2024, 1, 1)))
     # Q2 holds only April's two first replies (45 and 20 minutes); the year all four
     assert result.observed["frt_median_hours"]["q2"] == pytest.approx((0.75 + 20 / 60) / 2)
-    assert result.observed["frt_median_hours"]["y1"] == pytest.approx((0.5 + 0.75) / 2)  # of 1/3, 1/2, 3/4, 10
+    # the year: 1/3, 1/2, 3/4 and 10 hours
+    assert result.observed["frt_median_hours"]["y1"] == pytest.approx((0.5 + 0.75) / 2)
     assert result.observed["frt_p90_hours"]["q3"] is None
 
 

@@ -42,12 +42,14 @@ def create_work_days(connection: Any, options: ImportOptions) -> None:
             SELECT day,
                 epoch_us(timezone(?, day + CAST(? AS TIME))) AS start_us,
                 CASE WHEN isodow(day) IN ({working}) AND day NOT IN (SELECT day FROM holidays)
-                     THEN epoch_us(timezone(?, day + CAST(? AS TIME))) - epoch_us(timezone(?, day + CAST(? AS TIME)))
+                     THEN epoch_us(timezone(?, day + CAST(? AS TIME)))
+                          - epoch_us(timezone(?, day + CAST(? AS TIME)))
                      ELSE 0 END AS length_us
             FROM days
         )
         SELECT day, start_us, length_us,
-            CAST(coalesce(sum(length_us) OVER (ORDER BY day ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)
+            CAST(coalesce(sum(length_us) OVER (
+                ORDER BY day ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)
                 AS BIGINT)
                 AS clock_before
         FROM windows

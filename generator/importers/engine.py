@@ -59,7 +59,7 @@ from ..errors import UsageError
 from .mapping import FilePlan, event_rows_sql, plan_file, ticket_rows_sql
 from .options import ImportOptions, options_problems
 from .reading import open_input, sql_string
-from .result import FileRead, ImportResult, ImportSummary, SkippedRow, Span
+from .result import FileRead, ImportResult, ImportSummary, Monthly, SkippedRow, Span
 
 Progress = Callable[[str, float], None]  # (what is being done, fraction done 0..1)
 EXAMPLES_PER_REASON = 3
@@ -246,18 +246,16 @@ class _Import:
         """The months given figures, and those the export covers; makes the ``months``
         and ``settings`` tables."""
         first, now = self.connection.execute(
-            "SELECT min(created), max(greatest(created, first_reply, solved, updated)) FROM tickets").fetchone()
+            "SELECT min(created), max(greatest(created, first_reply, solved, updated)) FROM tickets"
+        ).fetchone()
         self.summary.now = now
         zone = _zone(self.options.zone)
         covered = _month_list(_first_of_month(first.astimezone(zone)), _first_of_month(now.astimezone(zone)))
-        if self.options.months:
-            months = _month_list(*self.options.months)
-        else:
-            months = covered
+        months = _month_list(*self.options.months) if self.options.months else covered
         self.summary.months = [m for m in months if m in set(covered)]
         self.connection.execute("CREATE TABLE month_list (month DATE)")
         self.connection.executemany("INSERT INTO month_list VALUES (?)", [[m] for m in months])
-        aging_us = int(round(self.options.aging_days * 86400e6))
+        aging_us = round(self.options.aging_days * 86400e6)
         self.connection.execute(f"""
             CREATE TABLE months AS
             SELECT month, CAST(month AS TIMESTAMPTZ) AS starts,
@@ -288,7 +286,8 @@ class _Import:
             self.execute("""
                 UPDATE settings SET now_clock = (
                     SELECT w.clock_before + least(greatest(epoch_us(s.now) - w.start_us, 0), w.length_us)
-                    FROM settings s JOIN work_days w ON w.day = CAST(timezone(s.business_zone, s.now) AS DATE))""")
+                    FROM settings s
+                    JOIN work_days w ON w.day = CAST(timezone(s.business_zone, s.now) AS DATE))""")
         self.execute(sql_file(f"durations_{self.options.hours}"))
 
     # notes ---------------------------------------------------------------------------------------
@@ -301,7 +300,8 @@ class _Import:
             notes.append(f"{names[index]}: {count:,} values of column {column!r} could not be read "
                          f"(e.g. {example!r}) and were taken as unknown")
         first_start = self.scalar("SELECT min(starts) FROM months")
-        if months and self.scalar(f"SELECT count(*) FROM tickets WHERE created < {_timestamp(first_start)}") == 0:
+        older = f"SELECT count(*) FROM tickets WHERE created < {_timestamp(first_start)}"
+        if months and self.scalar(older) == 0:
             notes.append(f"tickets_open_start of {months[0]:%Y-%m} is left blank: the export holds no ticket "
                          f"created before it, so the backlog it started with is unknown (export older "
                          f"open tickets too to fill it)")
@@ -312,7 +312,8 @@ class _Import:
         if any(p.source.events for p in plans):
             self._event_notes()
         clocks = self.connection.execute("""
-            SELECT count(frt_sla_clock) FILTER (WHERE frt_sla_clock >= 0), count(*) FILTER (WHERE frt_sla_clock < 0),
+            SELECT count(frt_sla_clock) FILTER (WHERE frt_sla_clock >= 0),
+                   count(*) FILTER (WHERE frt_sla_clock < 0),
                    count(resolution_sla_clock) FILTER (WHERE resolution_sla_clock >= 0),
                    count(*) FILTER (WHERE resolution_sla_clock < 0) FROM tickets""").fetchone()
         if any(clocks):
@@ -331,7 +332,8 @@ class _Import:
 
     def _basis_notes(self) -> None:
         """Say which figures the chosen basis leaves blank, and which option would fill them."""
-        basis, other = self.options.hours, {"calendar": "business", "business": "calendar"}[self.options.hours]
+        basis = self.options.hours
+        other = {"calendar": "business", "business": "calendar"}[basis]
         (replied, frt_known, other_frt, solved, res_known, other_res) = self.connection.execute(f"""
             SELECT count(*) FILTER (WHERE replied), count(frt_hours), count(frt_{other}),
                    count(solved), count(resolution_hours), count(resolution_{other})
@@ -349,8 +351,8 @@ class _Import:
                     f"are blank; {fill}")
             else:
                 self.summary.notes.append(
-                    f"{total - known:,} of {total:,} tickets have no {what} time on the {basis} basis and are "
-                    f"left out of the {what} figures; {fill}")
+                    f"{total - known:,} of {total:,} tickets have no {what} time on the {basis} basis "
+                    f"and are left out of the {what} figures; {fill}")
 
     # figures -------------------------------------------------------------------------------------
     def _figures(self, months: list[dt.date], covered: set[dt.date], spans: list[Span]) -> ImportResult:
@@ -381,8 +383,8 @@ class _Import:
         """Figures the export cannot give: their rows stay blank (the notes say why)."""
         blank: set[str] = set()
         replied, frt_known, solved, res_known = self.connection.execute(
-            "SELECT count(*) FILTER (WHERE replied), count(frt_hours), count(solved), count(resolution_hours) "
-            "FROM timed").fetchone()
+            "SELECT count(*) FILTER (WHERE replied), count(frt_hours), count(solved), "
+            "count(resolution_hours) FROM timed").fetchone()
         if replied and not frt_known:
             blank |= {*FRT_FIGURES, "chan_frt_hours", "agent_frt_hours", "agent_frt_count"}
         if solved and not res_known:
@@ -398,7 +400,8 @@ class _Import:
             return observed
         self.connection.execute("CREATE TABLE spans (key VARCHAR, starts TIMESTAMPTZ, ends TIMESTAMPTZ)")
         self.connection.executemany(
-            "INSERT INTO spans VALUES (?, CAST(CAST(? AS DATE) AS TIMESTAMPTZ), CAST(CAST(? AS DATE) AS TIMESTAMPTZ))",
+            "INSERT INTO spans VALUES "
+            "(?, CAST(CAST(? AS DATE) AS TIMESTAMPTZ), CAST(CAST(? AS DATE) AS TIMESTAMPTZ))",
             [[s.key, s.start, s.end] for s in spans])
         for key, *values in self.query(sql_file("observed"), "computing quarters and years")[1]:
             for name, value in zip(OBSERVED, values, strict=True):
@@ -441,7 +444,7 @@ class _Import:
         return result
 
     def _agents(self, months: list[dt.date], covered: set[dt.date], blank: set[str]
-                ) -> tuple[dict[str, dict[str, dict[dt.date, float | None]]], dict[str, dict[dt.date, float | None]]]:
+                ) -> tuple[dict[str, dict[str, Monthly]], dict[str, Monthly]]:
         values: dict[str | None, dict[dt.date, tuple[Any, ...]]] = {}
         for agent, month, *figures in self.query(sql_file("agents"))[1]:
             values.setdefault(agent, {})[month] = tuple(figures)

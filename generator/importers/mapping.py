@@ -230,8 +230,9 @@ def _csat_sql(text: str, options: ImportOptions) -> tuple[str, str, str]:
     not_blank = (f"{word} NOT IN {in_list([*CSAT_UNRATED, *blank_words])}"
                  + (f" AND coalesce({score} NOT IN ({', '.join(map(repr, blank_numbers))}), true)"
                     if blank_numbers else ""))
+    words = in_list([*good, *bad, *CSAT_NEUTRAL])
     rated = (f"({text} IS NOT NULL AND {not_blank} AND ("
-             f"{score} BETWEEN 1 AND {options.csat_points} OR {word} IN {in_list([*good, *bad, *CSAT_NEUTRAL])}))")
+             f"{score} BETWEEN 1 AND {options.csat_points} OR {word} IN {words}))")
     satisfied = f"({rated} AND ({score} >= {options.csat_satisfied_from} OR {word} IN {in_list(good)}))"
     unreadable = f"({text} IS NOT NULL AND {not_blank} AND NOT {rated})"
     return rated, satisfied, unreadable
@@ -276,7 +277,10 @@ def ticket_rows_sql(plan: FilePlan, options: ImportOptions) -> str:
             return t(name)
         return sql_string(str(constants[name])) if name in constants else "NULL::VARCHAR"
 
-    rated, satisfied, unreadable_csat = _csat_sql(t("csat"), options) if has("csat") else ("false", "false", "")
+    rated, satisfied, unreadable_csat = (_csat_sql(t("csat"), options) if has("csat")
+                                         else ("false", "false", ""))
+    clocks = {name: _duration_sql(t(name), "hms") if has(name) else "NULL::DOUBLE"
+              for name in ("frt_sla_clock", "resolution_sla_clock")}
     solved_flag = (f"lower({t('solved_flag')}) IN ({', '.join(map(sql_string, TRUE_WORDS))})"
                    if has("solved_flag") else "false")
     open_status = f"lower({t('status')}) IN ({', '.join(map(sql_string, OPEN_STATUSES))})"
@@ -287,9 +291,8 @@ def ticket_rows_sql(plan: FilePlan, options: ImportOptions) -> str:
             {duration('frt_calendar')} AS frt_calendar, {duration('frt_business')} AS frt_business,
             {duration('resolution_calendar')} AS resolution_calendar,
             {duration('resolution_business')} AS resolution_business,
-            {_duration_sql(t('frt_sla_clock'), 'hms') if has('frt_sla_clock') else 'NULL::DOUBLE'} AS frt_sla_clock,
-            {_duration_sql(t('resolution_sla_clock'), 'hms') if has('resolution_sla_clock') else 'NULL::DOUBLE'}
-                AS resolution_sla_clock,
+            {clocks['frt_sla_clock']} AS frt_sla_clock,
+            {clocks['resolution_sla_clock']} AS resolution_sla_clock,
             {number('replies')} AS replies, {number('reopens')} AS reopens,
             {rated} AS csat_rated, {satisfied} AS csat_satisfied, {solved_flag} AS flagged,
             {open_status if has('status') else 'false'} AS open_status
@@ -301,7 +304,8 @@ def ticket_rows_sql(plan: FilePlan, options: ImportOptions) -> str:
     ]
     for name in ("created", "first_reply", "solved", "closed", "updated"):
         if has(name):
-            checks.append(("unparseable timestamp", f"{t(name)} IS NOT NULL AND {name if name in ('created', 'first_reply', 'updated') else name + '_at'} IS NULL"
+            parsed_name = name if name in ("created", "first_reply", "updated") else name + "_at"
+            checks.append(("unparseable timestamp", f"{t(name)} IS NOT NULL AND {parsed_name} IS NULL"
                            + (f" AND {t(name)} NOT IN ({', '.join(map(sql_string, plan.source.not_solved))})"
                               if name == "solved" and plan.source.not_solved else ""),
                            _name(plan, name), t(name)))
@@ -310,7 +314,8 @@ def ticket_rows_sql(plan: FilePlan, options: ImportOptions) -> str:
     checks.append(("first reply before created", "first_reply < created", _name(plan, "first_reply"),
                    t("first_reply")))
     problem = "CASE " + " ".join(f"WHEN {c} THEN {sql_string(r)}" for r, c, _, _ in checks) + " END"
-    problem_column = "CASE " + " ".join(f"WHEN {c} THEN {sql_string(col)}" for _, c, col, _ in checks) + " END"
+    problem_column = ("CASE " + " ".join(f"WHEN {c} THEN {sql_string(col)}" for _, c, col, _ in checks)
+                      + " END")
     problem_value = "CASE " + " ".join(f"WHEN {c} THEN {v}" for _, c, _, v in checks) + " END"
     bad_checks = []
     for name in ("replies", "reopens"):
@@ -325,10 +330,12 @@ def ticket_rows_sql(plan: FilePlan, options: ImportOptions) -> str:
                  + " END") if bad_checks else "NULL::VARCHAR"
     bad_value = ("CASE " + " ".join(f"WHEN {c} THEN {t(n)}" for n, c in bad_checks) + " END"
                  ) if bad_checks else "NULL::VARCHAR"
-    solved = (f"CASE WHEN open_status THEN NULL ELSE coalesce(solved_at, closed_at"
-              f"{', CASE WHEN flagged THEN created + to_seconds(coalesce(resolution_calendar, 0) * 3600) END' if has('solved_flag') else ''}) END")
-    solved_exact = ("NOT (solved_at IS NULL AND closed_at IS NULL AND flagged AND resolution_calendar IS NULL)"
-                    if has("solved_flag") else "true")
+    # a yes/no column: solved when created, or after the resolution time where one is given
+    flagged = (", CASE WHEN flagged THEN created + to_seconds(coalesce(resolution_calendar, 0) * 3600) END"
+               if has("solved_flag") else "")
+    solved = f"CASE WHEN open_status THEN NULL ELSE coalesce(solved_at, closed_at{flagged}) END"
+    solved_exact = ("NOT (solved_at IS NULL AND closed_at IS NULL AND flagged "
+                    "AND resolution_calendar IS NULL)" if has("solved_flag") else "true")
     nonneg = lambda name: f"CASE WHEN {name} >= 0 THEN {name} END"  # noqa: E731
     return f"""
     WITH raw AS ({raw}),
@@ -341,7 +348,8 @@ def ticket_rows_sql(plan: FilePlan, options: ImportOptions) -> str:
         csat_rated, csat_satisfied, {nonneg('frt_calendar')} AS frt_calendar,
         {nonneg('frt_business')} AS frt_business, {nonneg('resolution_calendar')} AS resolution_calendar,
         {nonneg('resolution_business')} AS resolution_business, frt_sla_clock, resolution_sla_clock,
-        {problem} AS problem, {problem_column} AS problem_column, CAST({problem_value} AS VARCHAR) AS problem_value,
+        {problem} AS problem, {problem_column} AS problem_column,
+        CAST({problem_value} AS VARCHAR) AS problem_value,
         {bad_field} AS bad_field, CAST({bad_value} AS VARCHAR) AS bad_value
     FROM timed"""
 
@@ -354,6 +362,9 @@ def event_rows_sql(plans: Sequence[FilePlan], options: ImportOptions) -> str:
     """Tickets of event logs (all files together: a case's events may be split over
     several monthly files), as ROW_COLUMNS; events that cannot be used are rows of
     their own with a problem."""
+    def constant(name: str) -> str:
+        return sql_string(str(options.values[name])) if name in options.values else "NULL::VARCHAR"
+
     selects = []
     for plan in plans:
         has = plan.columns.__contains__
@@ -363,8 +374,8 @@ def event_rows_sql(plans: Sequence[FilePlan], options: ImportOptions) -> str:
         SELECT {plan.file.index} AS file_index, row_number() OVER () + 1 AS row_no, {t('id')} AS id,
             {t('activity')} AS activity, {t('timestamp')} AS t_timestamp,
             {reading.sql(t('timestamp'))} AS ts, {t('agent')} AS agent,
-            {t('channel') if has('channel') else sql_string(str(options.values['channel'])) if 'channel' in options.values else 'NULL::VARCHAR'} AS channel,
-            {t('category') if has('category') else sql_string(str(options.values['category'])) if 'category' in options.values else 'NULL::VARCHAR'} AS category,
+            {t('channel') if has('channel') else constant('channel')} AS channel,
+            {t('category') if has('category') else constant('category')} AS category,
             {sql_string(_name(plan, 'id'))} AS id_column, {sql_string(_name(plan, 'timestamp'))} AS ts_column
         FROM {plan.file.relation}""")
     listed = lambda items: "(" + ", ".join(map(sql_string, items)) + ")" if items else "(NULL)"  # noqa: E731
@@ -387,7 +398,8 @@ def event_rows_sql(plans: Sequence[FilePlan], options: ImportOptions) -> str:
     ),
     ordered AS (
         SELECT *, solving AND NOT coalesce(lag(solving) OVER case_order, false) AS solve_starts,
-            row_number() OVER (PARTITION BY id ORDER BY ts DESC, file_index DESC, row_no DESC) = 1 AS last_event
+            row_number() OVER (PARTITION BY id ORDER BY ts DESC, file_index DESC, row_no DESC) = 1
+                AS last_event
         FROM good
         WINDOW case_order AS (PARTITION BY id ORDER BY ts, file_index, row_no)
     ),
@@ -398,8 +410,8 @@ def event_rows_sql(plans: Sequence[FilePlan], options: ImportOptions) -> str:
             CASE WHEN bool_or(last_event AND solving) THEN max(ts) FILTER (WHERE solve_starts) END AS solved,
             max(ts) AS updated,
             CAST(count(*) FILTER (WHERE replying) AS INTEGER) AS replies,
-            CAST(count(*) FILTER (WHERE solve_starts) - CASE WHEN bool_or(last_event AND solving) THEN 1 ELSE 0 END
-                AS INTEGER) AS reopens,
+            CAST(count(*) FILTER (WHERE solve_starts)
+                 - CASE WHEN bool_or(last_event AND solving) THEN 1 ELSE 0 END AS INTEGER) AS reopens,
             coalesce(arg_max(agent, ts) FILTER (WHERE solving AND agent IS NOT NULL),
                      arg_max(agent, ts) FILTER (WHERE replying AND agent IS NOT NULL)) AS agent,
             arg_max(activity, ts) AS status,
@@ -410,7 +422,8 @@ def event_rows_sql(plans: Sequence[FilePlan], options: ImportOptions) -> str:
     SELECT file_index, row_no, id, created, first_reply, solved, true AS solved_exact, updated, status,
         channel, category, agent, replies, reopens, false AS csat_rated, false AS csat_satisfied,
         NULL::DOUBLE AS frt_calendar, NULL::DOUBLE AS frt_business, NULL::DOUBLE AS resolution_calendar,
-        NULL::DOUBLE AS resolution_business, NULL::DOUBLE AS frt_sla_clock, NULL::DOUBLE AS resolution_sla_clock,
+        NULL::DOUBLE AS resolution_business, NULL::DOUBLE AS frt_sla_clock,
+        NULL::DOUBLE AS resolution_sla_clock,
         NULL::VARCHAR AS problem, NULL::VARCHAR AS problem_column, NULL::VARCHAR AS problem_value,
         NULL::VARCHAR AS bad_field, NULL::VARCHAR AS bad_value
     FROM tickets

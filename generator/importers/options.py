@@ -343,7 +343,8 @@ def read_import_options(table: Mapping[str, Any], folder: Path) -> ImportOptions
     business = _check_table("business_hours", table.get("business_hours"), BUSINESS_KEYS, problems)
     sla = _check_table("sla", table.get("sla"), SLA_KEYS, problems)
     schedule = _business_hours(business, problems)
-    surveys = table.get("surveys") if isinstance(table.get("surveys"), dict) else {}
+    raw_surveys = table.get("surveys")
+    surveys: dict[str, Any] = raw_surveys if isinstance(raw_surveys, dict) else {}
     points = surveys.get("csat_scale", 5)
     points = points if points in (5, 7, 10) else 5  # config/file.py reports a bad scale
     satisfied_from = surveys.get("csat_satisfied_from", {5: 4, 7: 6, 10: 9}[points])
@@ -388,7 +389,8 @@ def _business_hours(values: dict[str, Any], problems: list[str]) -> BusinessHour
         problems.append(f"business_hours.start = {values.get('start', '09:00')!r} and end = "
                         f"{values.get('end', '18:00')!r}: the day must end after it starts "
                         f"(a schedule across midnight is not supported)")
-    days = tuple(sorted({_day_index(d) for d in values["days"]})) if "days" in values else schedule.days
+    days = (tuple(sorted({index for d in values["days"] if (index := _day_index(d)) is not None}))
+            if "days" in values else schedule.days)
     country, dates = None, []
     holidays = values.get("holidays", [])
     for entry in holidays if isinstance(holidays, list) else [holidays]:
@@ -401,7 +403,7 @@ def _business_hours(values: dict[str, Any], problems: list[str]) -> BusinessHour
         else:
             problems.append(f"business_hours.holidays: two country codes ({country!r} and {entry!r}); "
                             f"give one, and list other days as dates")
-    return BusinessHours(timezone=values.get("timezone"), days=days,  # type: ignore[arg-type]
+    return BusinessHours(timezone=values.get("timezone"), days=days,
                          start=start or schedule.start, end=end or schedule.end, country=country,
                          dates=tuple(dates))
 

@@ -107,7 +107,7 @@ def _kind_of(path: Path) -> str:
         raise UsageError(f"{path}: is UTF-16 text; save it as UTF-8 (in Excel: CSV UTF-8)")
     if b"\x00" in head:
         raise UsageError(f"{path}: is a binary file, not a CSV, Excel (.xlsx) or JSON-lines export")
-    _check_utf8(path, head)
+    _check_utf8(path, head, whole=len(head) < SNIFF_BYTES)
     stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if stripped.startswith(b"{") or path.suffix.lower() in (".jsonl", ".ndjson"):
         return "jsonl"
@@ -116,11 +116,11 @@ def _kind_of(path: Path) -> str:
     return "csv"
 
 
-def _check_utf8(path: Path, head: bytes) -> None:
+def _check_utf8(path: Path, head: bytes, whole: bool) -> None:
     try:
         head.decode("utf-8")
     except UnicodeDecodeError as error:
-        if error.start >= len(head) - 4:  # a character cut by the sample's end
+        if not whole and error.start >= len(head) - 4:  # a character cut by the sample's end
             return
         line = head[: error.start].count(b"\n") + 1
         raise UsageError(f"{path}: is not UTF-8 text (byte 0x{head[error.start]:02x} on line {line}); "

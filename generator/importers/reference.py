@@ -57,6 +57,27 @@ class Figures:
     unassigned: dict[str, dict[dt.date, float | None]] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class _Fact:
+    """A ticket with what the figures need of it."""
+
+    t: Ticket
+    created_month: dt.date
+    solved_month: dt.date | None
+    category: str
+    channel: str
+    agent: str | None
+    frt: float | None
+    res: float | None
+    replied: bool
+    frt_measured: bool
+    frt_met: bool
+    res_measured: bool
+    res_met: bool
+    breach_month: dt.date | None
+    fcr: bool
+
+
 def quantile(values: Sequence[float], q: float) -> float | None:
     """Linear interpolation between the closest ranks (Excel's PERCENTILE.INC)."""
     if not values:
@@ -191,20 +212,18 @@ def figures(tickets: Sequence[Ticket], options: ImportOptions, spans: Sequence[S
             due = (schedule.after(t.created, options.resolution_hours) if business
                    else t.created + dt.timedelta(microseconds=round(options.resolution_hours * 3.6e9)))
             breach_month = _month(due, zone)
-        facts.append({
-            "t": t, "created_month": _month(t.created, zone),
-            "solved_month": _month(t.solved, zone) if t.solved else None,
-            "category": category_of.get((t.category or "").strip(), "Other"),
-            "channel": channel_of.get((t.channel or "").strip(), "Other"),
-            "agent": (t.agent or "").strip() or None,
-            "frt": frt, "res": res,
-            "frt_measured": (frt is not None) if replied else waited > options.first_reply_hours,
-            "frt_met": replied and frt is not None and frt <= options.first_reply_hours,
-            "res_measured": t.solved is not None and res is not None,
-            "res_met": t.solved is not None and res is not None and res <= options.resolution_hours,
-            "breach_month": breach_month,
-            "fcr": t.replies == 1 and (t.reopens or 0) == 0,
-        })
+        facts.append(_Fact(
+            t=t, created_month=_month(t.created, zone),
+            solved_month=_month(t.solved, zone) if t.solved else None,
+            category=category_of.get((t.category or "").strip(), "Other"),
+            channel=channel_of.get((t.channel or "").strip(), "Other"),
+            agent=(t.agent or "").strip() or None, frt=frt, res=res, replied=replied,
+            frt_measured=(frt is not None) if replied else waited > options.first_reply_hours,
+            frt_met=replied and frt is not None and frt <= options.first_reply_hours,
+            res_measured=t.solved is not None and res is not None,
+            res_met=t.solved is not None and res is not None and res <= options.resolution_hours,
+            breach_month=breach_month,
+            fcr=t.replies == 1 and (t.reopens or 0) == 0))
 
     result = Figures(months)
     earliest = min(t.created for t in tickets)
@@ -215,55 +234,58 @@ def figures(tickets: Sequence[Ticket], options: ImportOptions, spans: Sequence[S
         inputs.setdefault(name, {})[month] = value if month in covered else None
 
     for month in months:
-        received = [f for f in facts if f["created_month"] == month]
-        solved = [f for f in facts if f["solved_month"] == month]
-        frts = [f["frt"] for f in received if f["frt"] is not None]
-        ress = [f["res"] for f in solved if f["res"] is not None]
+        received = [f for f in facts if f.created_month == month]
+        solved = [f for f in facts if f.solved_month == month]
+        frts = [f.frt for f in received if f.frt is not None]
+        ress = [f.res for f in solved if f.res is not None]
         put("tickets_new", month, len(received))
         put("frt_hours", month, mean(frts))
         put("frt_median_hours", month, quantile(frts, 0.5))
         put("frt_p90_hours", month, quantile(frts, 0.9))
-        put("frt_sla_measured", month, sum(f["frt_measured"] for f in received))
-        put("frt_sla_met", month, sum(f["frt_met"] for f in received))
+        put("frt_sla_measured", month, sum(f.frt_measured for f in received))
+        put("frt_sla_met", month, sum(f.frt_met for f in received))
         put("tickets_resolved", month, len(solved))
-        put("tickets_fcr", month, sum(f["fcr"] for f in solved))
-        put("tickets_reopened", month, sum((f["t"].reopens or 0) > 0 for f in solved))
-        put("agent_replies", month, sum(f["t"].replies or 0 for f in solved))
+        put("tickets_fcr", month, sum(f.fcr for f in solved))
+        put("tickets_reopened", month, sum((f.t.reopens or 0) > 0 for f in solved))
+        put("agent_replies", month, sum(f.t.replies or 0 for f in solved))
         put("art_hours", month, mean(ress))
         put("art_median_hours", month, quantile(ress, 0.5))
         put("art_p90_hours", month, quantile(ress, 0.9))
-        put("res_sla_measured", month, sum(f["res_measured"] for f in solved)
-            + sum(f["breach_month"] == month for f in facts))
-        put("res_sla_met", month, sum(f["res_met"] for f in solved))
-        put("csat_responses", month, sum(f["t"].csat_rated for f in solved))
-        put("csat_satisfied", month, sum(f["t"].csat_satisfied for f in solved))
+        put("res_sla_measured", month, sum(f.res_measured for f in solved)
+            + sum(f.breach_month == month for f in facts))
+        put("res_sla_met", month, sum(f.res_met for f in solved))
+        put("csat_responses", month, sum(f.t.csat_rated for f in solved))
+        put("csat_satisfied", month, sum(f.t.csat_satisfied for f in solved))
         start, end = starts(month), starts(_next_month(month))
         measured = min(end, now)
         put("tickets_open_start", month, None if earliest >= start else sum(
-            f["t"].created < start and (f["t"].solved is None or f["t"].solved >= start) for f in facts))
-        open_end = [f for f in facts if f["t"].created < end and (f["t"].solved is None or f["t"].solved >= end)]
+            f.t.created < start and (f.t.solved is None or f.t.solved >= start) for f in facts))
+        open_end = [f for f in facts if f.t.created < end and (f.t.solved is None or f.t.solved >= end)]
         put("tickets_open_end", month, len(open_end))
-        put("tickets_aged", month, sum(f["t"].created < measured - aging for f in open_end))
+        put("tickets_aged", month, sum(f.t.created < measured - aging for f in open_end))
     blank = _blank(facts, has_replies, has_reopens, has_csat)
     result.inputs = {name: (dict.fromkeys(months) if name in blank else values)
                      for name, values in inputs.items()}
 
     for span in spans:
-        span_start, span_end = local_instant(span.start, dt.time(), zone), local_instant(span.end, dt.time(), zone)
-        frts = [f["frt"] for f in facts if span_start <= f["t"].created < span_end and f["frt"] is not None]
-        ress = [f["res"] for f in facts if f["t"].solved and span_start <= f["t"].solved < span_end
-                and f["res"] is not None]
-        for name, value in (("frt_median_hours", quantile(frts, 0.5)), ("frt_p90_hours", quantile(frts, 0.9)),
-                            ("art_median_hours", quantile(ress, 0.5)), ("art_p90_hours", quantile(ress, 0.9))):
+        span_start = local_instant(span.start, dt.time(), zone)
+        span_end = local_instant(span.end, dt.time(), zone)
+        frts = [f.frt for f in facts if span_start <= f.t.created < span_end and f.frt is not None]
+        ress = [f.res for f in facts if f.t.solved and span_start <= f.t.solved < span_end
+                and f.res is not None]
+        for name, value in (("frt_median_hours", quantile(frts, 0.5)),
+                            ("frt_p90_hours", quantile(frts, 0.9)),
+                            ("art_median_hours", quantile(ress, 0.5)),
+                            ("art_p90_hours", quantile(ress, 0.9))):
             result.observed.setdefault(name, {})[span.key] = None if name in blank else value
 
     month_set = set(months)
     for kind, target in (("category", result.categories), ("channel", result.channels)):
         totals: dict[str, dict[dt.date, int]] = {}
         for f in facts:
-            if f["created_month"] in month_set:
-                counts = totals.setdefault(f[kind], {})
-                counts[f["created_month"]] = counts.get(f["created_month"], 0) + 1
+            if f.created_month in month_set:
+                counts = totals.setdefault(getattr(f, kind), {})
+                counts[f.created_month] = counts.get(f.created_month, 0) + 1
         order = sorted(totals, key=lambda n: (n == "Other", -sum(totals[n].values()), n))
         for name in order:
             target[name] = {m: totals[name].get(m, 0) for m in months if m in covered}
@@ -276,29 +298,29 @@ def figures(tickets: Sequence[Ticket], options: ImportOptions, spans: Sequence[S
                 if name in blank or month not in covered:
                     values[month] = None
                 elif name == "chan_frt_hours":
-                    values[month] = mean([f["frt"] for f in facts if f["channel"] == channel
-                                          and f["created_month"] == month and f["frt"] is not None])
+                    values[month] = mean([f.frt for f in facts if f.channel == channel
+                                          and f.created_month == month and f.frt is not None])
                 else:
-                    solved = [f for f in facts if f["channel"] == channel and f["solved_month"] == month]
+                    solved = [f for f in facts if f.channel == channel and f.solved_month == month]
                     key = "csat_rated" if name.endswith("responses") else "csat_satisfied"
-                    values[month] = sum(getattr(f["t"], key) for f in solved)
+                    values[month] = sum(getattr(f.t, key) for f in solved)
             result.channel_inputs[name][channel] = values
 
-    agents = sorted({f["agent"] for f in facts if f["agent"] is not None and (
-        f["created_month"] in month_set or f["solved_month"] in month_set)}, key=str.casefold)
+    agents = sorted({f.agent for f in facts if f.agent is not None and (
+        f.created_month in month_set or f.solved_month in month_set)}, key=str.casefold)
     for agent in [*agents, None]:
-        own = [f for f in facts if f["agent"] == agent]
+        own = [f for f in facts if f.agent == agent]
         table: dict[str, dict[dt.date, float | None]] = {}
         for month in months:
-            solved = [f for f in own if f["solved_month"] == month]
-            frts = [f["frt"] for f in own if f["created_month"] == month and f["frt"] is not None]
+            solved = [f for f in own if f.solved_month == month]
+            frts = [f.frt for f in own if f.created_month == month and f.frt is not None]
             for name, value in (
-                    ("agent_solved", len(solved)), ("agent_fcr", sum(f["fcr"] for f in solved)),
-                    ("agent_reopened", sum((f["t"].reopens or 0) > 0 for f in solved)),
-                    ("agent_replies", sum(f["t"].replies or 0 for f in solved)),
+                    ("agent_solved", len(solved)), ("agent_fcr", sum(f.fcr for f in solved)),
+                    ("agent_reopened", sum((f.t.reopens or 0) > 0 for f in solved)),
+                    ("agent_replies", sum(f.t.replies or 0 for f in solved)),
                     ("agent_frt_hours", mean(frts)), ("agent_frt_count", len(frts)),
-                    ("agent_csat_responses", sum(f["t"].csat_rated for f in solved)),
-                    ("agent_csat_satisfied", sum(f["t"].csat_satisfied for f in solved))):
+                    ("agent_csat_responses", sum(f.t.csat_rated for f in solved)),
+                    ("agent_csat_satisfied", sum(f.t.csat_satisfied for f in solved))):
                 table.setdefault(name, {})[month] = (
                     None if name in blank or month not in covered else value)
         if agent is None:
@@ -308,13 +330,13 @@ def figures(tickets: Sequence[Ticket], options: ImportOptions, spans: Sequence[S
     return result
 
 
-def _blank(facts: list[dict[str, object]], has_replies: bool, has_reopens: bool, has_csat: bool) -> set[str]:
+def _blank(facts: list[_Fact], has_replies: bool, has_reopens: bool, has_csat: bool) -> set[str]:
     blank: set[str] = set()
-    replied = [f for f in facts if f["frt"] is not None or _replied(f)]
-    if replied and not any(f["frt"] is not None for f in facts):
+    replied = [f for f in facts if f.replied]
+    if replied and not any(f.frt is not None for f in facts):
         blank |= {"frt_hours", "frt_median_hours", "frt_p90_hours", "frt_sla_measured", "frt_sla_met",
                   "chan_frt_hours", "agent_frt_hours", "agent_frt_count"}
-    if any(f["solved_month"] for f in facts) and not any(f["res"] is not None for f in facts):
+    if any(f.solved_month for f in facts) and not any(f.res is not None for f in facts):
         blank |= {"art_hours", "art_median_hours", "art_p90_hours", "res_sla_measured", "res_sla_met"}
     if not has_reopens:
         blank |= {"tickets_reopened", "agent_reopened"}
@@ -324,9 +346,3 @@ def _blank(facts: list[dict[str, object]], has_replies: bool, has_reopens: bool,
         blank |= {"csat_responses", "csat_satisfied", "chan_csat_responses", "chan_csat_satisfied",
                   "agent_csat_responses", "agent_csat_satisfied"}
     return blank
-
-
-def _replied(fact: dict[str, object]) -> bool:
-    ticket = fact["t"]
-    assert isinstance(ticket, Ticket)
-    return ticket.first_reply is not None or ticket.frt_calendar is not None or ticket.frt_business is not None

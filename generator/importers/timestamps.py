@@ -18,7 +18,8 @@ from ..errors import UsageError, shown
 
 _TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:\s*[AaPp][Mm])?)?"
 _ZONE = r"(?:\s*(?:Z|UTC|GMT|[+-]\d{2}:?\d{2}))?"
-ISO = re.compile(rf"\d{{4}}[-/.]\d{{1,2}}[-/.]\d{{1,2}}(?:[ T]\d{{1,2}}:\d{{2}}(?::\d{{2}}(?:[.,]\d+)?)?)?{_ZONE}")
+ISO = re.compile(rf"\d{{4}}[-/.]\d{{1,2}}[-/.]\d{{1,2}}"
+                 rf"(?:[ T]\d{{1,2}}:\d{{2}}(?::\d{{2}}(?:[.,]\d+)?)?)?{_ZONE}")
 EPOCH = re.compile(r"\d{9,13}(?:\.\d+)?")
 NUMERIC = re.compile(rf"(\d{{1,2}})([/.-])(\d{{1,2}})\2(\d{{2}}|\d{{4}}){_TIME}")
 MONTH_NAME = re.compile(rf"\d{{1,2}}[/ -][A-Za-z]{{3,9}}\.?[/ -]\d{{2,4}}(?:,)?{_TIME}"
