@@ -56,7 +56,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UsageError
-from .mapping import FilePlan, event_rows_sql, plan_file, ticket_rows_sql
+from .mapping import FilePlan, event_rows_sql, plan_file, problem_of, ticket_rows_sql, unreadable_column
 from .options import ImportOptions, options_problems
 from .reading import open_input, sql_string
 from .result import FileRead, ImportResult, ImportSummary, Monthly, SkippedRow, Span
@@ -119,6 +119,9 @@ class _Import:
         self.progress = progress
         self.summary = ImportSummary(hours=options.hours, timezone=options.zone)
         self.lacking: set[str] = set()  # record fields no file holds
+        self.tickets_kind = "VIEW"  # tickets is a view of rows unless an id repeats
+        self.earliest: dt.datetime | None = None  # the first ticket's creation
+        self.basis_counts = (0, 0, 0, 0)  # replied, with a first-reply time, solved, with a resolution time
 
     # running queries ------------------------------------------------------------------------
     def execute(self, sql: str, stage: str = "", parameters: Sequence[Any] | None = None) -> Any:
@@ -166,9 +169,12 @@ class _Import:
             raise UsageError(f"no ticket could be counted from {', '.join(map(str, paths))}"
                              + (f" (rows skipped: {reasons})" if reasons else " (no rows)"))
         months, covered = self._months()
+        self._notes(plans, months)
         self._durations()
         self.execute(sql_file("facts"), "counting tickets")
-        self._notes(plans, months)
+        # from here on the figures come from facts alone: the rows' memory is freed
+        self.connection.execute(f"DROP VIEW timed; DROP {self.tickets_kind} tickets; DROP TABLE rows")
+        self._basis_notes()
         return self._figures(months, covered, spans)
 
     def _read_rows(self, plans: list[FilePlan]) -> None:
@@ -200,18 +206,31 @@ class _Import:
             for note in plan.source.notes:
                 if note not in self.summary.notes:
                     self.summary.notes.append(note)
-        for reason, count in self.connection.execute(
-                "SELECT problem, count(*) FROM rows WHERE problem IS NOT NULL GROUP BY 1 ORDER BY 2 DESC"
-        ).fetchall():
+        by_index = {plan.file.index: plan for plan in plans}
+        counts_by_reason: dict[str, int] = {}
+        for index, code, count in self.connection.execute(
+                "SELECT file_index, problem_code, count(*) FROM rows WHERE problem_code IS NOT NULL "
+                "GROUP BY ALL").fetchall():
+            reason = problem_of(by_index[index], code)[0]
+            counts_by_reason[reason] = counts_by_reason.get(reason, 0) + count
+        for reason, count in sorted(counts_by_reason.items(), key=lambda item: -item[1]):
             self.summary.skipped[reason] = self.summary.skipped.get(reason, 0) + count
-        names = {plan.file.index: str(plan.file.path) for plan in plans}
-        for reason, index, row, column, value in self.connection.execute(f"""
-                SELECT problem, file_index, row_no, problem_column, problem_value FROM rows
-                WHERE problem IS NOT NULL
-                QUALIFY row_number() OVER (PARTITION BY problem ORDER BY file_index, row_no)
+        # a ticket export's row numbers: its rows' order in the table, the header being row 1
+        first_rowid = dict(self.connection.execute(
+            "SELECT file_index, min(rowid) FROM rows GROUP BY 1").fetchall())
+        examples = []
+        for code, index, row, value in self.connection.execute(f"""
+                SELECT problem_code, file_index, coalesce(row_no, rowid), problem_value
+                FROM rows WHERE problem_code IS NOT NULL
+                QUALIFY row_number() OVER (PARTITION BY file_index, problem_code ORDER BY rowid)
                     <= {EXAMPLES_PER_REASON}
-                ORDER BY problem, file_index, row_no""").fetchall():
-            self.summary.examples.append(SkippedRow(reason, names[index], int(row), column, value))
+                ORDER BY file_index, rowid""").fetchall():
+            plan = by_index[index]
+            reason, column = problem_of(plan, code)
+            number = int(row) if plan.source.events else int(row) - first_rowid[index] + 2
+            examples.append(SkippedRow(reason, str(plan.file.path), number, column, value))
+        for reason in self.summary.skipped:
+            self.summary.examples += [e for e in examples if e.reason == reason][:EXAMPLES_PER_REASON]
 
     def _rejected(self, plan: FilePlan) -> int:
         """Malformed CSV rows (too many or too few fields), counted as skipped."""
@@ -232,10 +251,16 @@ class _Import:
         return len(lines)
 
     def _dedupe(self, plans: list[FilePlan]) -> None:
-        self.execute(sql_file("tickets"), "combining tickets")
-        usable = self.scalar("SELECT count(*) FROM rows WHERE problem IS NULL")
-        self.summary.tickets = self.scalar("SELECT count(*) FROM tickets")
-        self.summary.duplicates = usable - self.summary.tickets
+        usable, distinct = self.connection.execute(
+            "SELECT count(*), count(DISTINCT id) FROM rows WHERE problem_code IS NULL").fetchone()
+        if usable > distinct or any(plan.source.keep_last_row for plan in plans):
+            self.execute(sql_file("tickets"), "combining tickets")
+            self.tickets_kind = "TABLE"
+        else:
+            self.execute(sql_file("tickets_unique"))
+            self.tickets_kind = "VIEW"
+        self.summary.tickets = distinct
+        self.summary.duplicates = usable - distinct
         if self.summary.duplicates:
             self.summary.skipped["duplicate"] = self.summary.duplicates
         self.summary.statuses = {str(s): n for s, n in self.connection.execute(
@@ -249,6 +274,7 @@ class _Import:
             "SELECT min(created), max(greatest(created, first_reply, solved, updated)) FROM tickets"
         ).fetchone()
         self.summary.now = now
+        self.earliest = first
         zone = _zone(self.options.zone)
         covered = _month_list(_first_of_month(first.astimezone(zone)), _first_of_month(now.astimezone(zone)))
         months = _month_list(*self.options.months) if self.options.months else covered
@@ -294,9 +320,11 @@ class _Import:
     def _notes(self, plans: list[FilePlan], months: list[dt.date]) -> None:
         notes = self.summary.notes
         names = {plan.file.index: plan.file.path.name for plan in plans}
-        for index, column, count, example in self.connection.execute(
-                "SELECT file_index, bad_field, count(*), min(bad_value) FROM rows "
-                "WHERE bad_field IS NOT NULL AND problem IS NULL GROUP BY ALL ORDER BY 1, 2").fetchall():
+        by_index = {plan.file.index: plan for plan in plans}
+        for index, code, count, example in self.connection.execute(
+                "SELECT file_index, bad_code, count(*), min(bad_value) FROM rows "
+                "WHERE bad_code IS NOT NULL AND problem_code IS NULL GROUP BY ALL ORDER BY 1, 2").fetchall():
+            column = unreadable_column(by_index[index], code)
             notes.append(f"{names[index]}: {count:,} values of column {column!r} could not be read "
                          f"(e.g. {example!r}) and were taken as unknown")
         first_start = self.scalar("SELECT min(starts) FROM months")
@@ -311,6 +339,10 @@ class _Import:
                 notes.append(LACKING_NOTES[name])
         if any(p.source.events for p in plans):
             self._event_notes()
+        self._clock_notes()
+
+    def _clock_notes(self) -> None:
+        notes = self.summary.notes
         clocks = self.connection.execute("""
             SELECT count(frt_sla_clock) FILTER (WHERE frt_sla_clock >= 0),
                    count(*) FILTER (WHERE frt_sla_clock < 0),
@@ -320,7 +352,6 @@ class _Import:
             notes.append(f"the helpdesk's own SLA clocks (its own goals, not the configured targets): "
                          f"first response met on {clocks[0]:,} tickets and breached on {clocks[1]:,}; "
                          f"resolution met on {clocks[2]:,} and breached on {clocks[3]:,}")
-        self._basis_notes()
 
     def _event_notes(self) -> None:
         missing = [name for name in ("first_reply_activities", "solved_activities")
@@ -335,9 +366,10 @@ class _Import:
         basis = self.options.hours
         other = {"calendar": "business", "business": "calendar"}[basis]
         (replied, frt_known, other_frt, solved, res_known, other_res) = self.connection.execute(f"""
-            SELECT count(*) FILTER (WHERE replied), count(frt_hours), count(frt_{other}),
-                   count(solved), count(resolution_hours), count(resolution_{other})
-            FROM timed""").fetchone()
+            SELECT count(*) FILTER (WHERE replied), count(frt_hours), count(*) FILTER (WHERE own_frt_{other}),
+                   count(solved), count(resolution_hours), count(*) FILTER (WHERE own_resolution_{other})
+            FROM facts""").fetchone()
+        self.basis_counts = (replied, frt_known, solved, res_known)
         for what, total, known, other_known, figures in (
                 ("first-reply", replied, frt_known, other_frt, "frt"),
                 ("resolution", solved, res_known, other_res, "art")):
@@ -358,7 +390,8 @@ class _Import:
     def _figures(self, months: list[dt.date], covered: set[dt.date], spans: list[Span]) -> ImportResult:
         inputs: dict[str, dict[dt.date, float | None]] = {name: {} for name in MONTHLY_INPUTS}
         columns, rows = self.query(sql_file("monthly"), "computing monthly figures")
-        earliest = self.scalar("SELECT min(created) FROM tickets")
+        earliest = self.earliest
+        assert earliest is not None
         starts = dict(self.connection.execute("SELECT month, starts FROM months").fetchall())
         for row in rows:
             values = dict(zip(columns, row, strict=True))
@@ -382,9 +415,7 @@ class _Import:
     def _blank_figures(self) -> set[str]:
         """Figures the export cannot give: their rows stay blank (the notes say why)."""
         blank: set[str] = set()
-        replied, frt_known, solved, res_known = self.connection.execute(
-            "SELECT count(*) FILTER (WHERE replied), count(frt_hours), count(solved), "
-            "count(resolution_hours) FROM timed").fetchone()
+        replied, frt_known, solved, res_known = self.basis_counts
         if replied and not frt_known:
             blank |= {*FRT_FIGURES, "chan_frt_hours", "agent_frt_hours", "agent_frt_count"}
         if solved and not res_known:
@@ -398,11 +429,11 @@ class _Import:
             name: dict.fromkeys(span.key for span in spans) for name in OBSERVED}
         if not spans:
             return observed
-        self.connection.execute("CREATE TABLE spans (key VARCHAR, starts TIMESTAMPTZ, ends TIMESTAMPTZ)")
-        self.connection.executemany(
-            "INSERT INTO spans VALUES "
-            "(?, CAST(CAST(? AS DATE) AS TIMESTAMPTZ), CAST(CAST(? AS DATE) AS TIMESTAMPTZ))",
-            [[s.key, s.start, s.end] for s in spans])
+        self.connection.execute("CREATE TABLE spans (key VARCHAR, first DATE, after DATE)")
+        self.connection.executemany("INSERT INTO spans VALUES (?, ?, ?)", [[s.key, s.start, s.end] for s in spans])
+        self.connection.execute("""
+            CREATE TABLE span_days AS
+            SELECT key, CAST(unnest(range(first, after, INTERVAL 1 DAY)) AS DATE) AS day FROM spans""")
         for key, *values in self.query(sql_file("observed"), "computing quarters and years")[1]:
             for name, value in zip(OBSERVED, values, strict=True):
                 observed[name][key] = None if name in blank else _number(value)

@@ -39,8 +39,8 @@ TRUE_WORDS = ("y", "yes", "true", "1", "solved", "resolved", "closed", "x")
 ROW_COLUMNS = ("file_index", "row_no", "id", "created", "first_reply", "solved", "solved_exact", "updated",
                "status", "channel", "category", "agent", "replies", "reopens", "csat_rated",
                "csat_satisfied", "frt_calendar", "frt_business", "resolution_calendar",
-               "resolution_business", "frt_sla_clock", "resolution_sla_clock", "problem",
-               "problem_column", "problem_value", "bad_field", "bad_value")
+               "resolution_business", "frt_sla_clock", "resolution_sla_clock", "problem_code",
+               "problem_value", "bad_code", "bad_value")
 
 
 @dataclass
@@ -216,42 +216,45 @@ def _duration_sql(text: str, unit: str) -> str:
     return f"try_cast({text} AS DOUBLE) / {UNITS_PER_HOUR[unit]}"
 
 
-def _csat_sql(text: str, options: ImportOptions) -> tuple[str, str, str]:
-    """(rated, satisfied, unreadable) SQL of a CSAT value on the workbook's scale."""
-    values = options.values
-    blank = [v for v in _listed(values.get("csat_blank"))]
-    blank_words = [str(v).strip().casefold() for v in blank if isinstance(v, str)]
-    blank_numbers = [float(v) for v in blank if not isinstance(v, str)]
-    good = [*CSAT_GOOD, *(str(v).strip().casefold() for v in _listed(values.get("csat_good")))]
-    bad = [*CSAT_BAD, *(str(v).strip().casefold() for v in _listed(values.get("csat_bad")))]
-    word = f"lower({text})"
-    score = f"try_cast({text} AS DOUBLE)"
-    in_list = lambda items: "(" + ", ".join(sql_string(i) for i in items) + ")"  # noqa: E731
-    not_blank = (f"{word} NOT IN {in_list([*CSAT_UNRATED, *blank_words])}"
-                 + (f" AND coalesce({score} NOT IN ({', '.join(map(repr, blank_numbers))}), true)"
-                    if blank_numbers else ""))
-    words = in_list([*good, *bad, *CSAT_NEUTRAL])
-    rated = (f"({text} IS NOT NULL AND {not_blank} AND ("
-             f"{score} BETWEEN 1 AND {options.csat_points} OR {word} IN {words}))")
-    satisfied = f"({rated} AND ({score} >= {options.csat_satisfied_from} OR {word} IN {in_list(good)}))"
-    unreadable = f"({text} IS NOT NULL AND {not_blank} AND NOT {rated})"
-    return rated, satisfied, unreadable
-
-
 def _listed(value: Any) -> list[Any]:
     if value is None:
         return []
     return list(value) if isinstance(value, (list, tuple)) else [value]
 
 
+# Why a row is not counted, by code (the rows table keeps the code, the summary the text),
+# and the record field whose column the example shows.
+PROBLEMS = {1: ("no ticket id", "id"), 2: ("no creation time", "created"),
+            3: ("unparseable timestamp", "created"), 4: ("unparseable timestamp", "first_reply"),
+            5: ("unparseable timestamp", "solved"), 6: ("unparseable timestamp", "closed"),
+            7: ("unparseable timestamp", "updated"), 8: ("solved before created", "solved"),
+            9: ("first reply before created", "first_reply")}
+# Values read as unknown (the ticket still counts), by code: the field of the column.
+UNREADABLE = ("replies", "reopens", *DURATION_FIELDS, "csat")
+
+
+def problem_of(plan: FilePlan, code: int) -> tuple[str, str]:
+    """The reason and the file's column of a problem code."""
+    reason, name = PROBLEMS[code]
+    if plan.source.events and name == "created":
+        name = "timestamp"
+    if name == "solved" and name not in plan.columns:
+        name = "closed"
+    return reason, _name(plan, name)
+
+
+def unreadable_column(plan: FilePlan, code: int) -> str:
+    return _name(plan, UNREADABLE[code])
+
+
 def ticket_rows_sql(plan: FilePlan, options: ImportOptions) -> str:
-    """The rows of a ticket export: ROW_COLUMNS, one row per export row."""
+    """The rows of a ticket export: ROW_COLUMNS, one row per export row, in its order."""
     has = plan.columns.__contains__
     texts = {name: text_sql(plan, name) for name in plan.columns}
     constants = {k: v for k, v in options.values.items() if k in ("channel", "category", "agent", "status")}
-    raw_parts = ["row_number() OVER () + 1 AS row_no"]
-    for name, text in texts.items():
-        raw_parts.append(f"{text} AS t_{name}")
+    # no row numbers here (a window over the whole file would read it on one thread): a
+    # file's rows keep their order in the rows table, whose rowid numbers them
+    raw_parts = [f"{text} AS t_{name}" for name, text in texts.items()] or ["NULL AS t_none"]
     raw = f"SELECT {', '.join(raw_parts)} FROM {plan.file.relation}"
 
     def t(name: str) -> str:
@@ -267,91 +270,111 @@ def ticket_rows_sql(plan: FilePlan, options: ImportOptions) -> str:
         return plan.readings[name].sql(text)
 
     def duration(name: str) -> str:
-        return _duration_sql(t(name), plan.units.get(name, "hours")) if has(name) else "NULL::DOUBLE"
+        if not has(name):
+            return "NULL::DOUBLE"
+        if name in ("frt_sla_clock", "resolution_sla_clock"):  # time left: negative when breached
+            return _duration_sql(t(name), "hms")
+        hours = _duration_sql(t(name), plan.units.get(name, "hours"))
+        return f"CASE WHEN ({hours}) >= 0 THEN ({hours}) END"
 
     def number(name: str) -> str:
-        return f"try_cast(try_cast({t(name)} AS DOUBLE) AS INTEGER)" if has(name) else "NULL::INTEGER"
+        if not has(name):
+            return "NULL::INTEGER"
+        return f"CASE WHEN try_cast({t(name)} AS DOUBLE) >= 0 THEN try_cast(try_cast({t(name)} AS DOUBLE) AS INTEGER) END"
 
     def text_or_constant(name: str) -> str:
         if has(name):
             return t(name)
         return sql_string(str(constants[name])) if name in constants else "NULL::VARCHAR"
 
-    rated, satisfied, unreadable_csat = (_csat_sql(t("csat"), options) if has("csat")
-                                         else ("false", "false", ""))
-    clocks = {name: _duration_sql(t(name), "hms") if has(name) else "NULL::DOUBLE"
-              for name in ("frt_sla_clock", "resolution_sla_clock")}
+    csat = _csat_kind_sql(plan, options) if has("csat") else "0"
     solved_flag = (f"lower({t('solved_flag')}) IN ({', '.join(map(sql_string, TRUE_WORDS))})"
                    if has("solved_flag") else "false")
-    open_status = f"lower({t('status')}) IN ({', '.join(map(sql_string, OPEN_STATUSES))})"
-    parsed = f"""
-        SELECT row_no, {', '.join(f't_{n}' for n in texts)}{',' if texts else ''}
+    open_status = (f"lower({t('status')}) IN ({', '.join(map(sql_string, OPEN_STATUSES))})"
+                   if has("status") else "false")
+    not_solved = (f" AND {t('solved')} NOT IN ({', '.join(map(sql_string, plan.source.not_solved))})"
+                  if plan.source.not_solved else "")
+    parsed_name = {"created": "created", "first_reply": "first_reply", "solved": "solved_at",
+                   "closed": "closed_at", "updated": "updated"}
+    # the first unusable thing about a row, in the order of PROBLEMS
+    checks = [(1, f"{t('id')} IS NULL"), (2, f"{t('created')} IS NULL")]
+    for code, name in ((3, "created"), (4, "first_reply"), (5, "solved"), (6, "closed"), (7, "updated")):
+        if has(name):
+            checks.append((code, f"{t(name)} IS NOT NULL AND {parsed_name[name]} IS NULL"
+                                 + (not_solved if name == "solved" else "")))
+    checks += [(8, "solved < created"), (9, "first_reply < created")]
+    problem = "CASE " + " ".join(f"WHEN {c} THEN {code}" for code, c in checks) + " END"
+    values = {1: "NULL", 2: "NULL", 3: t("created"), 4: t("first_reply"), 5: t("solved"), 6: t("closed"),
+              7: t("updated"), 8: f"coalesce({t('solved')}, {t('closed')})", 9: t("first_reply")}
+    problem_value = ("CASE problem_code " + " ".join(f"WHEN {code} THEN {values[code]}" for code, _ in checks)
+                     + " END")
+    unreadable = []
+    for code, name in enumerate(UNREADABLE):
+        if has(name) and name == "csat":
+            unreadable.append((code, "csat_kind < 0", t(name)))
+        elif has(name):
+            unreadable.append((code, f"{t(name)} IS NOT NULL AND {name} IS NULL", t(name)))
+    bad_code = ("CASE " + " ".join(f"WHEN {c} THEN {code}" for code, c, _ in unreadable) + " END"
+                if unreadable else "NULL")
+    bad_value = ("CASE bad_code " + " ".join(f"WHEN {code} THEN {v}" for code, _, v in unreadable) + " END"
+                 if unreadable else "NULL")
+    # a yes/no column: solved when created, or after the resolution time where one is given
+    flagged = (", CASE WHEN flagged THEN created + to_seconds(coalesce(resolution_calendar, 0) * 3600) END"
+               if has("solved_flag") else "")
+    solved_exact = ("NOT (solved_at IS NULL AND closed_at IS NULL AND flagged "
+                    "AND resolution_calendar IS NULL)" if has("solved_flag") else "true")
+    kept_texts = ", ".join(f"t_{n}" for n in texts)
+    return f"""
+    WITH raw AS ({raw}),
+    parsed AS (
+        SELECT {kept_texts}{',' if texts else ''}
             {ts('created')} AS created, {ts('first_reply')} AS first_reply,
             {ts('solved')} AS solved_at, {ts('closed')} AS closed_at, {ts('updated')} AS updated,
             {duration('frt_calendar')} AS frt_calendar, {duration('frt_business')} AS frt_business,
             {duration('resolution_calendar')} AS resolution_calendar,
             {duration('resolution_business')} AS resolution_business,
-            {clocks['frt_sla_clock']} AS frt_sla_clock,
-            {clocks['resolution_sla_clock']} AS resolution_sla_clock,
+            {duration('frt_sla_clock')} AS frt_sla_clock,
+            {duration('resolution_sla_clock')} AS resolution_sla_clock,
             {number('replies')} AS replies, {number('reopens')} AS reopens,
-            {rated} AS csat_rated, {satisfied} AS csat_satisfied, {solved_flag} AS flagged,
-            {open_status if has('status') else 'false'} AS open_status
-        FROM raw"""
-    # the first unusable thing about a row, in this order
-    checks: list[tuple[str, str, str, str]] = [
-        ("no ticket id", f"{t('id')} IS NULL", _name(plan, "id"), "NULL"),
-        ("no creation time", f"{t('created')} IS NULL", _name(plan, "created"), "NULL"),
-    ]
-    for name in ("created", "first_reply", "solved", "closed", "updated"):
-        if has(name):
-            parsed_name = name if name in ("created", "first_reply", "updated") else name + "_at"
-            checks.append(("unparseable timestamp", f"{t(name)} IS NOT NULL AND {parsed_name} IS NULL"
-                           + (f" AND {t(name)} NOT IN ({', '.join(map(sql_string, plan.source.not_solved))})"
-                              if name == "solved" and plan.source.not_solved else ""),
-                           _name(plan, name), t(name)))
-    checks.append(("solved before created", "solved < created", _name(plan, "solved") if has("solved")
-                   else _name(plan, "closed"), "CAST(solved AS VARCHAR)"))
-    checks.append(("first reply before created", "first_reply < created", _name(plan, "first_reply"),
-                   t("first_reply")))
-    problem = "CASE " + " ".join(f"WHEN {c} THEN {sql_string(r)}" for r, c, _, _ in checks) + " END"
-    problem_column = ("CASE " + " ".join(f"WHEN {c} THEN {sql_string(col)}" for _, c, col, _ in checks)
-                      + " END")
-    problem_value = "CASE " + " ".join(f"WHEN {c} THEN {v}" for _, c, _, v in checks) + " END"
-    bad_checks = []
-    for name in ("replies", "reopens"):
-        if has(name):
-            bad_checks.append((name, f"{t(name)} IS NOT NULL AND ({name} IS NULL OR {name} < 0)"))
-    for name in DURATION_FIELDS:
-        if has(name):
-            bad_checks.append((name, f"{t(name)} IS NOT NULL AND ({name} IS NULL OR {name} < 0)"))
-    if has("csat"):
-        bad_checks.append(("csat", unreadable_csat))
-    bad_field = ("CASE " + " ".join(f"WHEN {c} THEN {sql_string(_name(plan, n))}" for n, c in bad_checks)
-                 + " END") if bad_checks else "NULL::VARCHAR"
-    bad_value = ("CASE " + " ".join(f"WHEN {c} THEN {t(n)}" for n, c in bad_checks) + " END"
-                 ) if bad_checks else "NULL::VARCHAR"
-    # a yes/no column: solved when created, or after the resolution time where one is given
-    flagged = (", CASE WHEN flagged THEN created + to_seconds(coalesce(resolution_calendar, 0) * 3600) END"
-               if has("solved_flag") else "")
-    solved = f"CASE WHEN open_status THEN NULL ELSE coalesce(solved_at, closed_at{flagged}) END"
-    solved_exact = ("NOT (solved_at IS NULL AND closed_at IS NULL AND flagged "
-                    "AND resolution_calendar IS NULL)" if has("solved_flag") else "true")
-    nonneg = lambda name: f"CASE WHEN {name} >= 0 THEN {name} END"  # noqa: E731
-    return f"""
-    WITH raw AS ({raw}),
-    parsed AS ({parsed}),
-    timed AS (SELECT *, {solved} AS solved, {solved_exact} AS solved_exact FROM parsed)
-    SELECT {plan.file.index} AS file_index, row_no, {t('id')} AS id, created, first_reply, solved,
-        solved_exact, updated, {text_or_constant('status')} AS status,
+            {csat} AS csat_kind, {solved_flag} AS flagged, {open_status} AS open_status
+        FROM raw),
+    timed AS (
+        SELECT *,
+            CASE WHEN open_status THEN NULL ELSE coalesce(solved_at, closed_at{flagged}) END AS solved,
+            {solved_exact} AS solved_exact
+        FROM parsed),
+    checked AS (SELECT *, {problem} AS problem_code, {bad_code} AS bad_code FROM timed)
+    SELECT {plan.file.index} AS file_index, NULL::BIGINT AS row_no, {t('id')} AS id, created, first_reply,
+        solved, solved_exact, updated, {text_or_constant('status')} AS status,
         {text_or_constant('channel')} AS channel, {text_or_constant('category')} AS category,
-        {text_or_constant('agent')} AS agent, {nonneg('replies')} AS replies, {nonneg('reopens')} AS reopens,
-        csat_rated, csat_satisfied, {nonneg('frt_calendar')} AS frt_calendar,
-        {nonneg('frt_business')} AS frt_business, {nonneg('resolution_calendar')} AS resolution_calendar,
-        {nonneg('resolution_business')} AS resolution_business, frt_sla_clock, resolution_sla_clock,
-        {problem} AS problem, {problem_column} AS problem_column,
+        {text_or_constant('agent')} AS agent, replies, reopens,
+        csat_kind >= 1 AS csat_rated, csat_kind = 2 AS csat_satisfied,
+        frt_calendar, frt_business, resolution_calendar, resolution_business, frt_sla_clock,
+        resolution_sla_clock, CAST(problem_code AS TINYINT) AS problem_code,
         CAST({problem_value} AS VARCHAR) AS problem_value,
-        {bad_field} AS bad_field, CAST({bad_value} AS VARCHAR) AS bad_value
-    FROM timed"""
+        CAST(bad_code AS TINYINT) AS bad_code, CAST({bad_value} AS VARCHAR) AS bad_value
+    FROM checked"""
+
+
+def _csat_kind_sql(plan: FilePlan, options: ImportOptions) -> str:
+    """A CSAT value on the workbook's scale: 2 satisfied, 1 rated and not satisfied,
+    0 not rated (blank, "offered", a configured blank value), -1 unreadable."""
+    text = "t_csat"
+    values = options.values
+    blank = _listed(values.get("csat_blank"))
+    blank_words = [str(v).strip().casefold() for v in blank if isinstance(v, str)]
+    blank_numbers = [float(v) for v in blank if not isinstance(v, str)]
+    good = [*CSAT_GOOD, *(str(v).strip().casefold() for v in _listed(values.get("csat_good")))]
+    bad = [*CSAT_BAD, *(str(v).strip().casefold() for v in _listed(values.get("csat_bad")))]
+    in_list = lambda items: "(" + ", ".join(sql_string(i) for i in items) + ")"  # noqa: E731
+    score = f"try_cast({text} AS DOUBLE)"
+    blank_score = (f" OR {score} IN ({', '.join(map(repr, blank_numbers))})" if blank_numbers else "")
+    return (f"CASE WHEN {text} IS NULL THEN 0"
+            f" WHEN lower({text}) IN {in_list([*CSAT_UNRATED, *blank_words])}{blank_score} THEN 0"
+            f" WHEN {score} BETWEEN 1 AND {options.csat_points}"
+            f" THEN CASE WHEN {score} >= {options.csat_satisfied_from} THEN 2 ELSE 1 END"
+            f" WHEN lower({text}) IN {in_list(good)} THEN 2"
+            f" WHEN lower({text}) IN {in_list([*bad, *CSAT_NEUTRAL])} THEN 1 ELSE -1 END")
 
 
 def _name(plan: FilePlan, name: str) -> str:
@@ -375,8 +398,7 @@ def event_rows_sql(plans: Sequence[FilePlan], options: ImportOptions) -> str:
             {t('activity')} AS activity, {t('timestamp')} AS t_timestamp,
             {reading.sql(t('timestamp'))} AS ts, {t('agent')} AS agent,
             {t('channel') if has('channel') else constant('channel')} AS channel,
-            {t('category') if has('category') else constant('category')} AS category,
-            {sql_string(_name(plan, 'id'))} AS id_column, {sql_string(_name(plan, 'timestamp'))} AS ts_column
+            {t('category') if has('category') else constant('category')} AS category
         FROM {plan.file.relation}""")
     listed = lambda items: "(" + ", ".join(map(sql_string, items)) + ")" if items else "(NULL)"  # noqa: E731
     created_filter = (f"min(ts) FILTER (WHERE activity IN {listed(options.created_activities)})"
@@ -385,9 +407,7 @@ def event_rows_sql(plans: Sequence[FilePlan], options: ImportOptions) -> str:
     WITH events AS ({' UNION ALL '.join(selects)}),
     bad AS (
         SELECT file_index, row_no, id,
-            CASE WHEN id IS NULL THEN 'no ticket id' WHEN t_timestamp IS NULL THEN 'no creation time'
-                 ELSE 'unparseable timestamp' END AS problem,
-            CASE WHEN id IS NULL THEN id_column ELSE ts_column END AS problem_column,
+            CASE WHEN id IS NULL THEN 1 WHEN t_timestamp IS NULL THEN 2 ELSE 3 END AS problem_code,
             CASE WHEN id IS NULL THEN NULL ELSE t_timestamp END AS problem_value
         FROM events WHERE id IS NULL OR ts IS NULL
     ),
@@ -424,10 +444,10 @@ def event_rows_sql(plans: Sequence[FilePlan], options: ImportOptions) -> str:
         NULL::DOUBLE AS frt_calendar, NULL::DOUBLE AS frt_business, NULL::DOUBLE AS resolution_calendar,
         NULL::DOUBLE AS resolution_business, NULL::DOUBLE AS frt_sla_clock,
         NULL::DOUBLE AS resolution_sla_clock,
-        NULL::VARCHAR AS problem, NULL::VARCHAR AS problem_column, NULL::VARCHAR AS problem_value,
-        NULL::VARCHAR AS bad_field, NULL::VARCHAR AS bad_value
+        NULL::TINYINT AS problem_code, NULL::VARCHAR AS problem_value,
+        NULL::TINYINT AS bad_code, NULL::VARCHAR AS bad_value
     FROM tickets
     UNION ALL
     SELECT file_index, row_no, id, NULL, NULL, NULL, true, NULL, NULL, NULL, NULL, NULL, NULL, NULL, false,
-        false, NULL, NULL, NULL, NULL, NULL, NULL, problem, problem_column, problem_value, NULL, NULL
+        false, NULL, NULL, NULL, NULL, NULL, NULL, CAST(problem_code AS TINYINT), problem_value, NULL, NULL
     FROM bad"""

@@ -5,13 +5,19 @@
 CREATE OR REPLACE TABLE facts AS
 SELECT
     t.id, t.created, t.solved,
-    CAST(date_trunc('month', t.created) AS DATE) AS created_month,
-    CAST(date_trunc('month', t.solved) AS DATE) AS solved_month,
+    CAST(t.created AS DATE) AS created_day,
+    CAST(t.solved AS DATE) AS solved_day,
+    CAST(date_trunc('month', CAST(t.created AS DATE)) AS DATE) AS created_month,
+    CAST(date_trunc('month', CAST(t.solved AS DATE)) AS DATE) AS solved_month,
     coalesce(cat.bucket, 'Other') AS category,
     coalesce(chan.bucket, 'Other') AS channel,
     nullif(trim(t.agent), '') AS agent,
     t.replies, t.reopens, t.csat_rated, t.csat_satisfied,
     t.replied, t.frt_hours, t.resolution_hours,
+    -- which of the helpdesk's own durations the ticket has (for the summary's notes)
+    t.frt_calendar IS NOT NULL AS own_frt_calendar, t.frt_business IS NOT NULL AS own_frt_business,
+    t.resolution_calendar IS NOT NULL AS own_resolution_calendar,
+    t.resolution_business IS NOT NULL AS own_resolution_business,
     -- first reply: received tickets whose reply is due (replied, or waiting past the target)
     CASE WHEN t.replied THEN t.frt_hours IS NOT NULL
          ELSE t.waited_hours > s.first_reply_target END AS frt_sla_measured,

@@ -1,11 +1,12 @@
 -- The tickets counted: the usable rows, one per ticket id. Of several rows with one id
 -- the latest update wins (its update time, else its latest timestamp); a source that
--- keeps the last row of each ticket (ServiceNow) ranks by file and row alone.
+-- keeps the last row of each ticket (ServiceNow) ranks by file and row alone (the rows
+-- of a ticket export are in the rows table in the file's order: its rowid orders them).
 CREATE OR REPLACE TABLE tickets AS
 WITH usable AS (
-    SELECT * EXCLUDE (problem, problem_column, problem_value, bad_field, bad_value)
+    SELECT * EXCLUDE (problem_code, problem_value, bad_code, bad_value), rowid AS order_in_file
     FROM rows
-    WHERE problem IS NULL
+    WHERE problem_code IS NULL
 ),
 ranked AS (
     SELECT *,
@@ -14,9 +15,9 @@ ranked AS (
             ORDER BY
                 CASE WHEN file_index IN (SELECT file_index FROM last_row_files) THEN NULL
                      ELSE coalesce(updated, greatest(created, first_reply, solved)) END DESC NULLS LAST,
-                file_index DESC, row_no DESC
+                file_index DESC, coalesce(row_no, order_in_file) DESC
         ) AS copy
     FROM usable
 )
-SELECT * EXCLUDE (copy), copy AS copies_rank FROM ranked
+SELECT * EXCLUDE (copy, order_in_file) FROM ranked
 WHERE copy = 1;
