@@ -430,7 +430,8 @@ class _Import:
         if not spans:
             return observed
         self.connection.execute("CREATE TABLE spans (key VARCHAR, first DATE, after DATE)")
-        self.connection.executemany("INSERT INTO spans VALUES (?, ?, ?)", [[s.key, s.start, s.end] for s in spans])
+        self.connection.executemany("INSERT INTO spans VALUES (?, ?, ?)",
+                                    [[s.key, s.start, s.end] for s in spans])
         self.connection.execute("""
             CREATE TABLE span_days AS
             SELECT key, CAST(unnest(range(first, after, INTERVAL 1 DAY)) AS DATE) AS day FROM spans""")

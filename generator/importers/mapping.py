@@ -280,7 +280,8 @@ def ticket_rows_sql(plan: FilePlan, options: ImportOptions) -> str:
     def number(name: str) -> str:
         if not has(name):
             return "NULL::INTEGER"
-        return f"CASE WHEN try_cast({t(name)} AS DOUBLE) >= 0 THEN try_cast(try_cast({t(name)} AS DOUBLE) AS INTEGER) END"
+        number = f"try_cast({t(name)} AS DOUBLE)"
+        return f"CASE WHEN {number} >= 0 THEN try_cast({number} AS INTEGER) END"
 
     def text_or_constant(name: str) -> str:
         if has(name):
