@@ -286,7 +286,7 @@ def ticket_rows_sql(plan: FilePlan, options: ImportOptions) -> str:
     def text_or_constant(name: str) -> str:
         if has(name):
             return t(name)
-        return sql_string(str(constants[name])) if name in constants else "NULL::VARCHAR"
+        return sql_string(str(constants[name]).strip()) if name in constants else "NULL::VARCHAR"
 
     csat = _csat_kind_sql(plan, options) if has("csat") else "0"
     solved_flag = (f"lower({t('solved_flag')}) IN ({', '.join(map(sql_string, TRUE_WORDS))})"
@@ -387,7 +387,7 @@ def event_rows_sql(plans: Sequence[FilePlan], options: ImportOptions) -> str:
     several monthly files), as ROW_COLUMNS; events that cannot be used are rows of
     their own with a problem."""
     def constant(name: str) -> str:
-        return sql_string(str(options.values[name])) if name in options.values else "NULL::VARCHAR"
+        return sql_string(str(options.values[name]).strip()) if name in options.values else "NULL::VARCHAR"
 
     selects = []
     for plan in plans:

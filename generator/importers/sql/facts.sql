@@ -30,5 +30,5 @@ SELECT
          THEN CAST(date_trunc('month', t.resolution_due) AS DATE) END AS res_breach_month
 FROM timed t
 CROSS JOIN settings s
-LEFT JOIN category_buckets cat ON cat.name = nullif(trim(t.category), '')
-LEFT JOIN channel_buckets chan ON chan.name = nullif(trim(t.channel), '');
+LEFT JOIN category_buckets cat ON cat.name = t.category  -- texts are trimmed when read
+LEFT JOIN channel_buckets chan ON chan.name = t.channel;

@@ -41,7 +41,8 @@ backlog AS (  -- open at an instant: created before it, not solved before it
         count(b.created) FILTER (WHERE b.solved IS NULL OR b.solved >= m.ends) AS tickets_open_end,
         count(b.created) FILTER (WHERE b.created < m.aged_before AND (b.solved IS NULL OR b.solved >= m.ends))
             AS tickets_aged
-    FROM months m LEFT JOIN spanning b ON b.created < m.ends
+    FROM months m
+    LEFT JOIN spanning b ON b.created < m.ends AND (b.solved IS NULL OR b.solved >= m.starts)
     GROUP BY m.month
 )
 SELECT m.month,
