@@ -115,6 +115,18 @@ def test_unusable_rows_are_counted_by_reason_with_examples(tmp_path: Path) -> No
     assert any("'Replies' could not be read (e.g. 'n/a')" in note for note in summary.notes)
 
 
+def test_spaces_around_values_are_ignored_and_spaces_alone_are_blank(tmp_path: Path) -> None:
+    export = tmp_path / "spaces.csv"
+    export.write_text("Ref,Opened,Done,Replies,Topic\n"
+                      " A , 2024-03-01 10:00 , 2024-03-01 12:00 , 1 , Billing \n"
+                      "B,   ,,1,Billing\n", encoding="utf-8")
+    result = run_import([export], ImportOptions(columns={
+        "id": "Ref", "created": "Opened", "solved": "Done", "replies": "Replies", "category": "Topic"}))
+    assert result.summary.skipped == {"no creation time": 1}
+    assert result.inputs["art_hours"] == {dt.date(2024, 3, 1): 2.0}
+    assert list(result.categories) == ["Billing"]
+
+
 def test_no_ticket_at_all_is_an_error(tmp_path: Path) -> None:
     export = tmp_path / "header.csv"
     export.write_text("Ref,Opened\n,\n", encoding="utf-8")

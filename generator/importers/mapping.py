@@ -192,15 +192,26 @@ def _full_scan(plan: FilePlan, numeric: Mapping[str, Shape], texts: Mapping[str,
 
 
 # SQL of one file ---------------------------------------------------------------------------
+# Fields read as numbers or times: DuckDB's casts and strptime ignore surrounding spaces,
+# so their text is not trimmed first (trimming every cell of a large file costs).
+UNTRIMMED = (*TIMESTAMP_COLUMNS, "replies", "reopens")
+
+
 def text_sql(plan: FilePlan, name: str) -> str:
-    """The trimmed text of field ``name`` (NULL when blank or a null word)."""
+    """The text of field ``name``, trimmed unless a cast reads it (NULL when blank or a
+    null word)."""
     columns = plan.columns[name]
     if len(columns) == 1:
-        text = f"trim({quote_name(columns[0])})"
+        text = quote_name(columns[0])
     else:
-        text = "trim(concat_ws(' ', " + ", ".join(quote_name(c) for c in columns) + "))"
+        text = "concat_ws(' ', " + ", ".join(quote_name(c) for c in columns) + ")"
+    duration = name in DURATION_FIELDS and plan.units.get(name) != "hms"
+    if not (name in UNTRIMMED or duration) or (name == "solved" and plan.source.not_solved):
+        text = f"trim({text})"
+    if not plan.source.null_values:
+        return f"nullif({text}, '')"
     nulls = ", ".join(sql_string(v) for v in ("", *plan.source.null_values))
-    return f"CASE WHEN {text} IN ({nulls}) THEN NULL ELSE {text} END"
+    return f"CASE WHEN trim({text}) IN ({nulls}) THEN NULL ELSE {text} END"
 
 
 def _duration_sql(text: str, unit: str) -> str:
@@ -298,17 +309,20 @@ def ticket_rows_sql(plan: FilePlan, options: ImportOptions) -> str:
     parsed_name = {"created": "created", "first_reply": "first_reply", "solved": "solved_at",
                    "closed": "closed_at", "updated": "updated"}
     # the first unusable thing about a row, in the order of PROBLEMS
-    checks = [(1, f"{t('id')} IS NULL"), (2, f"{t('created')} IS NULL")]
-    for code, name in ((3, "created"), (4, "first_reply"), (5, "solved"), (6, "closed"), (7, "updated")):
+    # the first unusable thing about a row, in the order of PROBLEMS: (code, condition)
+    checks = [("1", f"{t('id')} IS NULL"), ("2", f"{t('created')} IS NULL"),
+              # an untrimmed creation time of spaces only is blank, not unparseable
+              (f"CASE WHEN trim({t('created')}) = '' THEN 2 ELSE 3 END", "created IS NULL")]
+    for code, name in ((4, "first_reply"), (5, "solved"), (6, "closed"), (7, "updated")):
         if has(name):
-            checks.append((code, f"{t(name)} IS NOT NULL AND {parsed_name[name]} IS NULL"
-                                 + (not_solved if name == "solved" else "")))
-    checks += [(8, "solved < created"), (9, "first_reply < created")]
+            checks.append((str(code), f"{t(name)} IS NOT NULL AND {parsed_name[name]} IS NULL"
+                                      + (not_solved if name == "solved" else "")))
+    checks += [("8", "solved < created"), ("9", "first_reply < created")]
     problem = "CASE " + " ".join(f"WHEN {c} THEN {code}" for code, c in checks) + " END"
     values = {1: "NULL", 2: "NULL", 3: t("created"), 4: t("first_reply"), 5: t("solved"), 6: t("closed"),
               7: t("updated"), 8: f"coalesce({t('solved')}, {t('closed')})", 9: t("first_reply")}
-    problem_value = ("CASE problem_code " + " ".join(f"WHEN {code} THEN {values[code]}" for code, _ in checks)
-                     + " END")
+    problem_value = ("CASE problem_code "
+                     + " ".join(f"WHEN {code} THEN {value}" for code, value in values.items()) + " END")
     unreadable = []
     for code, name in enumerate(UNREADABLE):
         if has(name) and name == "csat":
