@@ -200,3 +200,12 @@ def test_timezone_decides_the_month_of_an_instant_and_zoneless_times_are_local(t
     assert in_utc.inputs["tickets_new"] == {MARCH: 2}
     in_rome = run_import([export], ImportOptions(timezone="Europe/Rome", **options))  # type: ignore[arg-type]
     assert in_rome.inputs["tickets_new"] == {MARCH: 1, APRIL: 1}  # 01:30 on 1 April in Rome
+
+
+def test_progress_is_reported_by_stage() -> None:
+    seen: list[tuple[str, float]] = []
+    run_import([FIXTURES / "zendesk.csv"], ImportOptions(),
+               progress=lambda stage, done: seen.append((stage, done)))
+    stages = [stage for stage, _ in seen]
+    assert stages[0] == "reading zendesk.csv" and "computing monthly figures" in stages
+    assert all(0 <= done <= 1 for _, done in seen) and seen[-1][1] == 1.0
