@@ -43,6 +43,20 @@ Decisions the spec leaves open, made here once:
 - Categories and channels: the most frequent names of the tickets created in the
   months imported, at most ``max_categories`` / ``max_channels`` columns (default 12)
   including "Other", which takes the rest and the blanks.
+- Durations are between instants: a day is 24 hours, also the aging threshold's days
+  across a clock change. The waiting time of a ticket still open is counted on the
+  chosen basis from its timestamps (on the business basis, on the configured
+  schedule: an export carries no duration for what has not happened yet).
+- A figure the export cannot give is blank (None) with a note: no first-reply column
+  at all (Jira, ServiceNow), no reply or reopen count, no rating, or only the other
+  hours basis. A local time that occurs twice when the clocks go back is read as its
+  second occurrence, one skipped when they go forward with the offset before the
+  change (ICU's reading).
+- A yes/no ``solved_flag`` marks a ticket solved when it was created (or after its
+  resolution duration, where one is mapped); its resolution time is unknown otherwise.
+- Row numbers in the examples are the export's records as a spreadsheet shows them
+  (the header is row 1; a quoted value over several lines is one row); malformed CSV
+  rows are cited by their line in the file.
 """
 
 from __future__ import annotations

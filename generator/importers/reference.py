@@ -94,15 +94,19 @@ def mean(values: Sequence[float]) -> float | None:
 
 
 def local_instant(day: dt.date, time: dt.time, zone: ZoneInfo) -> dt.datetime:
-    """The instant of a local wall time as ICU (DuckDB) reads it: a time skipped by the
-    clock change is read with the offset before it, a repeated one as its second
+    """The instant (in UTC) of a local wall time as ICU (DuckDB) reads it: a time skipped
+    by the clock change is read with the offset before it, a repeated one as its second
     occurrence."""
     naive = dt.datetime.combine(day, time)
     first, second = naive.replace(tzinfo=zone, fold=0), naive.replace(tzinfo=zone, fold=1)
     if first.utcoffset() == second.utcoffset():
-        return first
-    skipped = first.astimezone(dt.UTC).astimezone(zone).replace(tzinfo=None) != naive
-    return first if skipped else second
+        chosen = first
+    else:
+        skipped = first.astimezone(dt.UTC).astimezone(zone).replace(tzinfo=None) != naive
+        chosen = first if skipped else second
+    # in UTC: Python adds a timedelta to a zoned time on the wall clock, and the engine
+    # (like the spec) counts durations between instants
+    return chosen.astimezone(dt.UTC)
 
 
 class Schedule:
@@ -132,6 +136,7 @@ class Schedule:
     def after(self, start: dt.datetime, hours: float) -> dt.datetime:
         """The instant ``hours`` business hours after ``start``."""
         remaining = dt.timedelta(microseconds=round(hours * 3.6e9))
+        start = start.astimezone(dt.UTC)
         day = start.astimezone(self.zone).date()
         while True:
             if (window := self.window(day)) is not None and window[1] > start:
@@ -174,7 +179,7 @@ def figures(tickets: Sequence[Ticket], options: ImportOptions, spans: Sequence[S
     business = options.hours == "business"
     schedule = Schedule(options, holidays)
     now = max(t for ticket in tickets for t in (ticket.created, ticket.first_reply, ticket.solved,
-                                                 ticket.updated) if t is not None)
+                                                 ticket.updated) if t is not None).astimezone(dt.UTC)
     covered = []
     month = _month(min(t.created for t in tickets), zone)
     while month <= _month(now, zone):
@@ -210,7 +215,8 @@ def figures(tickets: Sequence[Ticket], options: ImportOptions, spans: Sequence[S
         breach_month = None
         if t.solved is None and waited > options.resolution_hours:
             due = (schedule.after(t.created, options.resolution_hours) if business
-                   else t.created + dt.timedelta(microseconds=round(options.resolution_hours * 3.6e9)))
+                   else t.created.astimezone(dt.UTC)
+                   + dt.timedelta(microseconds=round(options.resolution_hours * 3.6e9)))
             breach_month = _month(due, zone)
         facts.append(_Fact(
             t=t, created_month=_month(t.created, zone),
