@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
-from csmetrics.importers import ImportOptions, fiscal_spans, read_import_options, run_import
+from csmetrics.importers import BusinessHours, ImportOptions, fiscal_spans, read_import_options, run_import
 
 FIXTURES = Path(__file__).parent / "fixtures" / "imports"
 MARCH, APRIL = dt.date(2024, 3, 1), dt.date(2024, 4, 1)
@@ -209,3 +209,41 @@ def test_progress_is_reported_by_stage() -> None:
     stages = [stage for stage, _ in seen]
     assert stages[0] == "reading zendesk.csv" and "computing monthly figures" in stages
     assert all(0 <= done <= 1 for _, done in seen) and seen[-1][1] == 1.0
+
+
+def test_business_hours_skip_weekends_holidays_and_keep_the_clock_change(tmp_path: Path) -> None:
+    # Friday 29 March 2024 17:00 in Rome to Tuesday 2 April 10:00: the clocks go forward
+    # on Sunday 31 March and Easter Monday is an Italian holiday
+    export = tmp_path / "easter.csv"
+    export.write_text("Ref,Opened,Done\nE1,2024-03-29 17:00,2024-04-02 10:00\n", encoding="utf-8")
+    options = {"columns": {"id": "Ref", "created": "Opened", "solved": "Done"}, "timezone": "Europe/Rome"}
+    calendar = run_import([export], ImportOptions(**options))  # type: ignore[arg-type]
+    assert calendar.inputs["art_hours"] == {MARCH: None, APRIL: 88.0}  # 89 on the wall clock, less an hour
+    schedule = BusinessHours(country="IT")
+    business = run_import([export], ImportOptions(hours="business", business_hours=schedule,
+                                                  **options))  # type: ignore[arg-type]
+    assert business.inputs["art_hours"] == {MARCH: None, APRIL: 2.0}  # Friday 17-18, Tuesday 9-10
+    no_holidays = run_import([export], ImportOptions(hours="business", **options))  # type: ignore[arg-type]
+    assert no_holidays.inputs["art_hours"][APRIL] == 11.0  # and Easter Monday's nine hours
+
+
+def test_column_options_override_the_source_and_values_extend_the_csat_words(tmp_path: Path) -> None:
+    result = imported("zendesk.csv", category_column="Group", values={"csat_good": ["superb"]})
+    assert list(result.categories) == ["Support"]
+    export = tmp_path / "words.csv"
+    export.write_text((FIXTURES / "zendesk.csv").read_text("utf-8").replace(",Good,", ",Superb,"),
+                      encoding="utf-8")
+    words = run_import([export], ImportOptions(values={"csat_good": ["superb"]}))
+    assert words.inputs["csat_satisfied"] == {MARCH: 1, APRIL: 1}
+    unknown = run_import([export], ImportOptions())
+    assert unknown.inputs["csat_responses"] == {MARCH: 1, APRIL: 0}
+    assert any("'Satisfaction Score' could not be read (e.g. 'Superb')" in n for n in unknown.summary.notes)
+
+
+def test_event_log_creation_activities(tmp_path: Path) -> None:
+    result = imported("eventlog.csv", created_activities=("Take in charge ticket",),
+                      first_reply_activities=("Take in charge ticket",),
+                      solved_activities=("Resolve ticket",))
+    october = dt.date(2012, 10, 1)
+    assert result.inputs["frt_hours"][october] == 0.0  # created by the first reply itself
+    assert result.inputs["tickets_new"][october] == 2
