@@ -148,12 +148,14 @@ def test_excel_and_json_lines_exports(tmp_path: Path) -> None:
     assert from_excel.inputs == from_csv.inputs and from_excel.summary.files[0].format == "xlsx"
     lines = tmp_path / "metrics.jsonl"
     lines.write_text(
-        '{"ticket_id": 1, "created_at": "2024-03-01T10:00:00Z", "solved_at": "2024-03-01T12:00:00Z",'
+        '{"id": 901, "ticket_id": 1, "created_at": "2024-03-01T10:00:00Z",'
+        ' "solved_at": "2024-03-01T12:00:00Z",'
         ' "reply_time_in_minutes": {"calendar": 30, "business": 30}, "replies": 1, "reopens": 0}\n'
-        '{"ticket_id": 2, "created_at": "2024-03-02T10:00:00Z", "solved_at": null,'
+        '{"id": 901, "ticket_id": 2, "created_at": "2024-03-02T10:00:00Z", "solved_at": null,'
         ' "reply_time_in_minutes": {"calendar": 90, "business": 0}, "replies": 2, "reopens": 1}\n',
         encoding="utf-8")
-    result = run_import([lines], ImportOptions(source="zendesk"))
+    result = run_import([lines], ImportOptions())
+    assert result.summary.sources == ["zendesk"]
     assert result.inputs["frt_hours"] == {dt.date(2024, 3, 1): 1.0}
     assert result.inputs["tickets_resolved"] == {dt.date(2024, 3, 1): 1}
 

@@ -10,7 +10,8 @@ from .base import Source
 SOURCE = Source(
     name="zendesk",
     fields={
-        "id": ("Id", "Ticket ID", "id", "ticket_id"),
+        # ticket_metrics JSON has its own "id" beside "ticket_id": the ticket's comes first
+        "id": ("Ticket ID", "Id"),
         "created": ("Created at", "Created", "created_at"),
         "updated": ("Updated at", "Updated", "updated_at"),
         "solved": ("Solved at", "Solved", "solved_at"),
