@@ -247,3 +247,11 @@ def test_event_log_creation_activities(tmp_path: Path) -> None:
     october = dt.date(2012, 10, 1)
     assert result.inputs["frt_hours"][october] == 0.0  # created by the first reply itself
     assert result.inputs["tickets_new"][october] == 2
+
+
+def test_an_event_log_without_activities_names_those_it_holds() -> None:
+    result = imported("eventlog.csv")
+    note = next(n for n in result.summary.notes if n.startswith("event log:"))
+    assert "first_reply_activities and solved_activities" in note
+    assert "'Take in charge ticket' (3)" in note and "'Resolve ticket' (3)" in note
+    assert result.inputs["frt_hours"][dt.date(2012, 10, 1)] is None

@@ -70,7 +70,15 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UsageError
-from .mapping import FilePlan, event_rows_sql, plan_file, problem_of, ticket_rows_sql, unreadable_column
+from .mapping import (
+    FilePlan,
+    event_rows_sql,
+    plan_file,
+    problem_of,
+    text_sql,
+    ticket_rows_sql,
+    unreadable_column,
+)
 from .options import ImportOptions, options_problems
 from .reading import open_input, sql_string
 from .result import FileRead, ImportResult, ImportSummary, Monthly, SkippedRow, Span
@@ -300,7 +308,6 @@ class _Import:
             CREATE TABLE months AS
             SELECT month, CAST(month AS TIMESTAMPTZ) AS starts,
                 CAST(month + INTERVAL 1 MONTH AS TIMESTAMPTZ) AS ends,
-                least(CAST(month + INTERVAL 1 MONTH AS TIMESTAMPTZ), {_timestamp(now)}) AS measured_at,
                 make_timestamptz(epoch_us(least(CAST(month + INTERVAL 1 MONTH AS TIMESTAMPTZ),
                     {_timestamp(now)})) - {aging_us}) AS aged_before
             FROM month_list""")
@@ -352,7 +359,7 @@ class _Import:
             if name in self.lacking:
                 notes.append(LACKING_NOTES[name])
         if any(p.source.events for p in plans):
-            self._event_notes()
+            self._event_notes([p for p in plans if p.source.events])
         self._clock_notes()
 
     def _clock_notes(self) -> None:
@@ -367,13 +374,24 @@ class _Import:
                          f"first response met on {clocks[0]:,} tickets and breached on {clocks[1]:,}; "
                          f"resolution met on {clocks[2]:,} and breached on {clocks[3]:,}")
 
-    def _event_notes(self) -> None:
+    def _event_notes(self, plans: list[FilePlan]) -> None:
+        """Name the activities an event log holds when the options name none to count."""
         missing = [name for name in ("first_reply_activities", "solved_activities")
                    if not getattr(self.options, name)]
-        if missing:
-            self.summary.notes.append(
-                f"event log: set {' and '.join(missing)} in [import] to the activities that mark "
-                f"{'them' if len(missing) > 1 else 'it'} (otherwise those figures are blank or zero)")
+        if not missing:
+            return
+        seen: dict[str, int] = {}
+        for plan in plans:
+            for activity, count in self.connection.execute(
+                    f"SELECT {text_sql(plan, 'activity')} AS activity, count(*) FROM {plan.file.relation} "
+                    f"GROUP BY 1 ORDER BY 2 DESC LIMIT 20").fetchall():
+                seen[str(activity)] = seen.get(str(activity), 0) + count
+        listed = ", ".join(f"{name!r} ({count:,})" for name, count in
+                           sorted(seen.items(), key=lambda item: -item[1])[:20])
+        self.summary.notes.append(
+            f"event log: set {' and '.join(missing)} in [import] to the activities that mark "
+            f"{'them' if len(missing) > 1 else 'it'} (otherwise those figures are blank or zero); "
+            f"activities seen: {listed}")
 
     def _basis_notes(self) -> None:
         """Say which figures the chosen basis leaves blank, and which option would fill them."""
