@@ -72,6 +72,9 @@ def test_wheel_ships_every_module_and_template(wheel: Path) -> None:
     assert modules and list(TEMPLATES.glob("en/*.j2")), "the checkout has no modules or en templates"
     expected = {f"csmetrics/{p.relative_to(SOURCE).as_posix()}" for p in modules}
     expected |= {f"csmetrics/templates/{p.relative_to(TEMPLATES).as_posix()}" for p in templates}
+    queries = list(SOURCE.rglob("*.sql"))  # the import's aggregations, package data
+    assert queries, "the checkout has no .sql files"
+    expected |= {f"csmetrics/{p.relative_to(SOURCE).as_posix()}" for p in queries}
     missing = sorted(expected - names)
     assert not missing, f"{wheel.name} lacks {missing}"
 
@@ -93,6 +96,12 @@ def test_installed_wheel_generates_a_workbook(wheel: Path, tmp_path: Path) -> No
                   "print(csmetrics.__file__); print(t.templates_dir())"], cwd=tmp_path, env=env)
     for line in where.stdout.splitlines():
         assert Path(line).resolve().is_relative_to(target.resolve()), where.stdout
+
+    export = ROOT / "tests" / "fixtures" / "imports" / "zendesk.csv"
+    imported = _run([*python, "-c", "import sys; from csmetrics.importers import ImportOptions, run_import; "
+                     "print(run_import([sys.argv[1]], ImportOptions()).summary.tickets)", str(export)],
+                    cwd=tmp_path, env=env)
+    assert imported.stdout.strip() == "5", imported.stdout  # the SQL files came with the wheel
 
     out = tmp_path / "out" / "metrics.xlsx"
     _run([*python, "-m", "csmetrics", "generate", "--out", str(out)], cwd=tmp_path, env=env)
