@@ -5,17 +5,21 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Carlito and Liberation Sans have Calibri's and Arial's metrics: LibreOffice then
+# lays pages out as Excel does (the print tests measure them).
+packages="libreoffice-calc-nogui gnumeric poppler-utils fonts-wqy-microhei fonts-crosextra-carlito fonts-liberation"
 if ! command -v soffice >/dev/null 2>&1 || ! command -v ssconvert >/dev/null 2>&1 \
-        || ! command -v pdftoppm >/dev/null 2>&1 || ! fc-list :lang=zh 2>/dev/null | grep -q .; then
+        || ! command -v pdftoppm >/dev/null 2>&1 || ! fc-list :lang=zh 2>/dev/null | grep -q . \
+        || ! fc-list 2>/dev/null | grep -q Carlito || ! fc-list 2>/dev/null | grep -q "Liberation Sans"; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-        echo "Installing LibreOffice, Gnumeric, poppler-utils and a Chinese font" \
-             "(engines, PDF tools and glyphs for the tests)..."
+        echo "Installing LibreOffice, Gnumeric, poppler-utils and fonts" \
+             "(engines, PDF tools, Chinese glyphs and Calibri's and Arial's metrics for the tests)..."
         apt-get update -qq
-        apt-get install -y -qq --no-install-recommends \
-            libreoffice-calc-nogui gnumeric poppler-utils fonts-wqy-microhei >/dev/null
+        # shellcheck disable=SC2086
+        apt-get install -y -qq --no-install-recommends $packages >/dev/null
     else
-        echo "LibreOffice, Gnumeric, pdftoppm or a Chinese font is missing: their tests will be" \
-             "skipped (install libreoffice-calc-nogui gnumeric poppler-utils fonts-wqy-microhei)." >&2
+        echo "LibreOffice, Gnumeric, pdftoppm or a font is missing: their tests will be" \
+             "skipped (install $packages)." >&2
     fi
 fi
 

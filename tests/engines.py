@@ -245,13 +245,19 @@ def _describe(stdout: str, stderr: str) -> str:
     return f"--- stdout ---\n{stdout.strip()}\n--- stderr ---\n{stderr.strip()}"
 
 
+def print_libreoffice(paths: Sequence[Path], outdir: Path, timeout: float = 300) -> dict[Path, Path]:
+    """Print ``paths`` to PDF in one LibreOffice run (recalculated, as ``csmetrics
+    preview`` prints them); map each input to its ``outdir/<stem>.pdf``."""
+    return recalc_libreoffice(paths, outdir, timeout, convert_to="pdf")
+
+
 def recalc_libreoffice(
-    paths: Sequence[Path], outdir: Path, timeout: float = 300
+    paths: Sequence[Path], outdir: Path, timeout: float = 300, convert_to: str = "xlsx"
 ) -> dict[Path, Path]:
     """Recalculate ``paths`` in one LibreOffice run; map each input to its output.
 
     One batched call because LibreOffice start-up dominates the cost. Outputs
-    are ``outdir/<stem>.xlsx``; existing files there are replaced.
+    are ``outdir/<stem>.xlsx`` (or ``.pdf``); existing files there are replaced.
     """
     inputs = [Path(p).resolve() for p in paths]
     if not inputs:
@@ -262,7 +268,7 @@ def recalc_libreoffice(
     outdir = Path(outdir).resolve()
     if outdir in {p.parent for p in inputs}:
         raise ValueError(f"outdir {outdir} holds inputs, which would be overwritten")
-    targets = [outdir / f"{p.stem}.xlsx" for p in inputs]
+    targets = [outdir / f"{p.stem}.{convert_to}" for p in inputs]
     if len(set(targets)) != len(targets):
         raise ValueError(f"inputs need distinct base names, got {[p.name for p in inputs]}")
 
@@ -281,7 +287,7 @@ def recalc_libreoffice(
             "--nolockcheck",
             f"--infilter={_LO_XLSX_FILTER}",
             "--convert-to",
-            f"xlsx:{_LO_XLSX_FILTER}",
+            f"xlsx:{_LO_XLSX_FILTER}" if convert_to == "xlsx" else convert_to,
             "--outdir",
             str(outdir),
             *map(str, inputs),
