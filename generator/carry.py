@@ -16,7 +16,7 @@ from typing import Any
 from . import __version__
 from .config.choices import MAX_SHEET
 from .config.resolve import Resolved, language_defaults, resolve
-from .config.settings import Config, ConfigError
+from .config.settings import CURRENCIES, Config, ConfigError
 from .errors import shown
 from .model.calculators import calculators
 from .model.data import CHANNEL_MEASURES, CellKey, Value, WorkbookData
@@ -24,6 +24,7 @@ from .model.periods import Periods, period_starts
 from .model.scales import DEFAULT_SCALES
 from .model.selection import Selection
 from .xlsx import contract
+from .xlsx.legacy import legacy_texts, normalised
 from .xlsx.reader import FilledWorkbook
 from .xlsx.sheets.own import OwnSheet
 from .xlsx.writer import written_texts
@@ -39,11 +40,13 @@ def base_config(filled: FilledWorkbook) -> Config:
         """A value equal to the old language's default follows the new language."""
         return None if not value or value == getattr(defaults, key) else value
 
+    every_metric = (made_with.layout_version or 1) < contract.LAYOUT_VERSION and set(
+        filled.kpis) >= contract.LAYOUT_1_KPIS  # an older layout's "all" is this one's "all"
     base = Config(
         year=filled.starts[0].year,
         start_month=filled.starts[0].month,
         years=max(1, len(filled.starts) // 12),
-        metrics=filled.kpis or None,
+        metrics=None if every_metric else filled.kpis or None,
         categories=kept(tuple(filled.volume), "categories"),
         channels=kept(tuple(filled.channels), "channels"),
         company=kept(made_with.company, "company"),
@@ -212,19 +215,29 @@ def _carry_sla(filled: FilledWorkbook, config: Config, losses: list[str]) -> dic
 
 
 def _typed_texts(filled: FilledWorkbook) -> list[str]:
-    """Text on csmetrics' sheets that a fresh workbook of the same configuration
-    does not hold (a note typed beside the grid, a label retyped) was the team's,
-    and the new workbook has no place for it. Only a workbook of this csmetrics
-    version can be compared so: another version's labels differ by design."""
-    if not filled.texts or filled.made_with.version != __version__:
+    """Text on csmetrics' sheets that the workbook's own version of csmetrics does
+    not write (a note typed beside the grid, a label retyped) was the team's, and
+    the new workbook has no place for it. A workbook of this version is compared
+    with a fresh one of the same configuration; one of an older layout with the
+    texts that layout writes (``xlsx.legacy``)."""
+    if not filled.texts:
         return []
-    try:
-        known = written_texts(resolve(base_config(filled)))
-    except ConfigError:  # the workbook's own settings no longer resolve: compare with none
-        known = set()
+    made_with = filled.made_with
+    if made_with.version == __version__:
+        try:
+            known = written_texts(resolve(base_config(filled)))
+        except ConfigError:  # the workbook's own settings no longer resolve: compare with none
+            known = set()
+        typed = [(where, text) for where, text in filled.texts.items() if text not in known]
+    else:
+        old = legacy_texts(made_with.layout_version or 1, filled.language, made_with.company or "",
+                           made_with.title or "", CURRENCIES.get(made_with.currency or "USD",
+                                                                 CURRENCIES["USD"]).symbol)
+        if old is None:  # a layout whose texts are unknown: nothing can be told apart
+            return []
+        typed = [(where, text) for where, text in filled.texts.items() if normalised(text) not in old]
     return [f"{where}: the text {shown(text)} is not csmetrics' own, and the new workbook has "
-            "no place for it" for where, text in filled.texts.items()
-            if text.strip() and text not in known]
+            "no place for it" for where, text in typed if text.strip()]
 
 
 def _carry_own_sheets(filled: FilledWorkbook, resolved: Resolved, carried: Carried) -> None:

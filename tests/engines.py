@@ -40,7 +40,7 @@ import ironcalc
 import pytest
 from csmetrics.render.libreoffice import PROFILE_SETTINGS, XLSX_FILTER
 from openpyxl import load_workbook
-from openpyxl.utils.cell import coordinate_to_tuple, get_column_letter
+from openpyxl.utils.cell import coordinate_to_tuple, get_column_letter, range_boundaries
 from openpyxl.utils.datetime import to_excel
 
 CellValue = float | str | bool
@@ -326,3 +326,18 @@ def recalc_gnumeric(path: Path, out: Path, timeout: float = 120) -> Path:
             + _describe(result.stdout, result.stderr)
         )
     return out
+
+
+def named_results(path: Path) -> dict[str, list]:
+    """Every kpi_/qtr_/year_ range recalculated by IronCalc, by defined name."""
+    book = load_workbook(path, read_only=True)
+    names = {name: next(iter(d.destinations)) for name, d in book.defined_names.items()
+             if name.split("_", 1)[0] in ("kpi", "qtr", "year")}
+    book.close()
+    reader = recalc_ironcalc(path)
+    results = {}
+    for name, (sheet, area) in names.items():
+        min_col, min_row, max_col, max_row = range_boundaries(area.replace("$", ""))
+        results[name] = [reader.value(sheet, f"{get_column_letter(c)}{r}")
+                         for r in range(min_row, max_row + 1) for c in range(min_col, max_col + 1)]
+    return results

@@ -21,10 +21,9 @@ from csmetrics.model.calculators import calculators
 from csmetrics.model.data import WorkbookData
 from csmetrics.model.scales import Scales
 from csmetrics.xlsx.reader import FilledWorkbook, parse_number, read_filled
-from engines import recalc_gnumeric, recalc_ironcalc, recalc_libreoffice, require_engine
+from engines import named_results, recalc_gnumeric, recalc_libreoffice, require_engine
 from hypothesis import given
 from hypothesis import strategies as st
-from openpyxl import load_workbook
 from tests_support import rewrite_part, with_layout_version
 from workbooks import make_workbook, random_data
 
@@ -39,7 +38,19 @@ def entered(filled: FilledWorkbook) -> dict:
         "targets": filled.targets,
         "calculators": filled.calculators,
         "gross_margin": filled.gross_margin,
+        "observed": _filled_only(filled.observed),
+        "period_notes": filled.period_notes,
+        "channel_measures": {measure: list(grid.values())
+                             for measure, grid in filled.channel_measures.items()},
+        "sla": filled.sla,
     }
+
+
+def _filled_only(observed: dict) -> dict:
+    """Observed rollups without the empty cells (blank and absent are the same)."""
+    kept = {id: {key: v for key, v in values.items() if v is not None}
+            for id, values in observed.items()}
+    return {id: values for id, values in kept.items() if values}
 
 
 def as_written(config: Config, data) -> dict:
@@ -59,30 +70,13 @@ def as_written(config: Config, data) -> dict:
         "targets": {k: done.targets.get(k) for k in selection.kpis},
         "calculators": done.calculators,
         "gross_margin": done.gross_margin if "clv" in selection.kpis else None,
+        "observed": _filled_only({k: v for k, v in done.observed.items() if k in selection.inputs}),
+        "period_notes": done.period_notes,
+        "channel_measures": ({measure: list(grid.values())
+                              for measure, grid in done.channel_measures.items()}
+                             if selection.volume else {}),
+        "sla": {k: v for k, v in (done.sla or {}).items() if k in selection.sla_settings},
     }
-
-
-def named_results(path: Path) -> dict[str, list]:
-    """Every kpi_/qtr_/year_ range recalculated by IronCalc, by defined name."""
-    book = load_workbook(path, read_only=True)
-    names = {name: next(iter(d.destinations)) for name, d in book.defined_names.items()
-             if name.split("_", 1)[0] in ("kpi", "qtr", "year")}
-    book.close()
-    reader = recalc_ironcalc(path)
-    results = {}
-    for name, (sheet, area) in names.items():
-        from openpyxl.utils.cell import range_boundaries
-
-        min_col, min_row, max_col, max_row = range_boundaries(area.replace("$", ""))
-        results[name] = [reader.value(sheet, f"{_col(c)}{r}") for r in range(min_row, max_row + 1)
-                         for c in range(min_col, max_col + 1)]
-    return results
-
-
-def _col(index: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return get_column_letter(index)
 
 
 def filled_workbook(tmp_path: Path, config: Config | None = None, seed: int = 1,

@@ -58,6 +58,13 @@ def observed_year_name(input_id: str) -> str:
     return f"inp_year_{input_id}"
 
 
+# The metrics layout 1 had: a layout-1 workbook with all of them had every metric,
+# so it migrates to every metric of this layout (the new rows empty).
+LAYOUT_1_KPIS = frozenset({
+    "nps", "csat", "ces", "tickets_new", "frt", "art", "fcr", "resolution_rate", "backlog_end",
+    "reopen_rate", "replies_per_ticket", "tickets_per_agent", "crr", "churn_rate", "renewal_rate",
+    "mrr", "expansion_mrr", "arpu", "clv", "cac", "ltv_cac", "crc"})
+
 PERIOD_NOTES = "period_notes"  # one text cell per period: what happened that month
 SLA_NAMES = SLA_KEYS  # sla_first_reply_hours, sla_resolution_hours, aging_days
 # Channel performance: periods x channels grids, entered (CHANNEL_MEASURES) and computed.
