@@ -137,14 +137,15 @@ def carry_over(filled: FilledWorkbook, resolved: Resolved) -> Carried:
                "target": {k: k for k in selection.kpis}, "obs": {i: i for i in observed},
                "setting": {key: key for key in selection.sla_settings},
                **{measure: channel_of for measure in CHANNEL_MEASURES}}
-    notes = _carry_by_cell(filled, filled.notes, "note", renamed, position, losses,
-                           observed_position)
-    fills = _carry_by_cell(filled, filled.fills, "colour", renamed, position, losses,
-                           observed_position)
+    where = _CellMap(filled, renamed, position, observed_position)
+    notes = _carry_by_cell(filled.notes, "note", where, losses)
+    fills = _carry_by_cell(filled.fills, "colour", where, losses)
     data = WorkbookData(inputs=inputs, volume=volume, channels=channels, targets=targets,
                         calculators=calc_values, gross_margin=gross_margin, notes=notes,
                         fills=fills, observed=observed, period_notes=period_notes,
-                        channel_measures=channel_measures, sla=sla)
+                        channel_measures=channel_measures, sla=sla,
+                        imports=list(filled.made_with.imports or []))
+    data.imported = _carry_imported(filled, data, where, config.periods)
     carried = Carried(data, losses)
     _carry_own_sheets(filled, resolved, carried)
     carried.losses += _typed_texts(filled)
@@ -287,25 +288,62 @@ def _match_names(old: dict[str, list[Value]], new: tuple[str, ...], kind: str, p
     return carried, renamed
 
 
-def _carry_by_cell(filled: FilledWorkbook, given: dict[CellKey, str], what: str,
-                   renamed: dict[str, dict[str, str]], position: dict[dt.date, int],
-                   losses: list[str], observed_position: dict[int, int]) -> dict[CellKey, str]:
-    """Notes (or colours) of input cells go to the same input (category, channel,
-    target, quarter) and month of the new workbook; one whose cell is gone is a loss."""
-    carried: dict[CellKey, str] = {}
-    single = ("target", "setting")  # one cell, not one per month
-    for (kind, key, month), text in given.items():
-        new_key = renamed.get(kind, {}).get(key)
+class _CellMap:
+    """Where a cell of the filled workbook (by what it means: a notes key) is in
+    the new one: the same input, category, channel, target or quarter, and the
+    same month."""
+
+    SINGLE = ("target", "setting")  # one cell, not one per month
+
+    def __init__(self, filled: FilledWorkbook, renamed: dict[str, dict[str, str]],
+                 position: dict[dt.date, int], observed_position: dict[int, int]):
+        self.filled, self.renamed = filled, renamed
+        self.position, self.observed_position = position, observed_position
+
+    def start(self, key: CellKey) -> dt.date | None:
+        kind, _, month = key
+        if kind == "obs" or kind in self.SINGLE or month >= len(self.filled.starts):
+            return None
+        return self.filled.starts[month]
+
+    def __call__(self, key: CellKey) -> CellKey | None:
+        kind, name, month = key
+        new_name = self.renamed.get(kind, {}).get(name)
         if kind == "obs":
-            start, new_month = None, observed_position.get(month)
+            new_month = self.observed_position.get(month)
+        elif kind in self.SINGLE:
+            new_month = 0
         else:
-            start = filled.starts[month] if kind not in single and month < len(filled.starts) else None
-            new_month = 0 if kind in single else position.get(start) if start else None
-        if new_key is None or new_month is None:
+            start = self.start(key)
+            new_month = self.position.get(start) if start else None
+        return None if new_name is None or new_month is None else (kind, new_name, new_month)
+
+
+def _carry_by_cell(given: dict[CellKey, str], what: str, where: _CellMap,
+                   losses: list[str]) -> dict[CellKey, str]:
+    """Notes (or colours) of input cells go to the same cell of the new workbook;
+    one whose cell is gone is a loss."""
+    carried: dict[CellKey, str] = {}
+    for key, text in given.items():
+        new_key = where(key)
+        if new_key is None:
+            start = where.start(key)
             when = f" {start:%Y-%m}" if start else ""
-            losses.append(f"the {what} on {kind} {key}{when}: {shown(text)} (its cell is gone)")
+            losses.append(f"the {what} on {key[0]} {key[1]}{when}: {shown(text)} (its cell is gone)")
         else:
-            carried[(kind, new_key, new_month)] = text
+            carried[new_key] = text
+    return carried
+
+
+def _carry_imported(filled: FilledWorkbook, data: WorkbookData, where: _CellMap,
+                    periods: Periods) -> dict[CellKey, Value]:
+    """What earlier imports wrote, for the cells that still hold what they wrote
+    (a value the team changed since is the team's now)."""
+    carried: dict[CellKey, Value] = {}
+    for key, value in filled.imported.items():
+        new_key = where(key)
+        if new_key is not None and data.value(new_key, periods) == value:
+            carried[new_key] = value
     return carried
 
 

@@ -7,6 +7,7 @@ and ``generate`` loads only what it needs.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -63,6 +64,7 @@ def main() -> None:
       csmetrics generate --from filled.xlsx --config csmetrics.toml --out new.xlsx
       csmetrics preview new.xlsx --out pages
       csmetrics sheets-protect new.xlsx
+      csmetrics import tickets.csv --from team.xlsx --out team.xlsx
     """
 
 
@@ -186,3 +188,89 @@ def sheets_protect(workbook: Path) -> None:
     if not workbook.is_file():
         raise UsageError(f"{workbook}: no such workbook")
     click.echo(protection_steps(workbook), nl=False)
+
+
+IMPORT_SOURCES = ("auto", "zendesk", "freshdesk", "intercom", "hubspot", "jira", "servicenow",
+                  "eventlog", "generic")
+
+
+@main.command("import", short_help="Fill a workbook from helpdesk exports (Zendesk, Freshdesk, "
+                                   "Intercom, HubSpot, Jira, ServiceNow, CSV).")
+@click.argument("exports", nargs=-1, required=True,
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--source", type=click.Choice(IMPORT_SOURCES), default=None,
+              help="The helpdesk the exports come from [default: auto, from the header row].")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="A csmetrics.toml: its [import], [import.columns], [business_hours] and "
+                   "[sla] tables, and the workbook's settings.")
+@click.option("--from", "source_workbook", type=click.Path(dir_okay=False, path_type=Path),
+              help="A filled workbook to import into (its periods, categories and channels).")
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path),
+              help="The workbook to write (atomically); --from X --out X keeps a backup of X.")
+@click.option("--hours", type=click.Choice(("calendar", "business")), default=None,
+              help="Durations in calendar or business hours [default: calendar].")
+@click.option("--timezone", default=None,
+              help="The timezone of timestamps without one, and of the months [default: UTC].")
+@click.option("--category-column", default=None, help="The export's column of ticket categories.")
+@click.option("--channel-column", default=None, help="The export's column of channels.")
+@click.option("--agent-column", default=None, help="The export's column of assignees.")
+@click.option("--months", default=None, help="Only these months, e.g. 2023-04..2023-06.")
+@click.option("--replace", is_flag=True,
+              help="Write imported figures over values typed by hand (listed otherwise).")
+@click.option("--summary", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write the summary as JSON to this file.")
+@click.option("--dry-run", is_flag=True, help="Print what would be written, month by month; "
+                                              "write nothing.")
+def import_command(exports: tuple[Path, ...], config_path: Path | None, source_workbook: Path | None,
+                   out: Path | None, **options: object) -> None:
+    """Fill a workbook from helpdesk ticket exports: tickets received by category and
+    channel, resolved, one-touch, reopened, replies, backlog and aged backlog, first
+    response and resolution times (mean, median, 90th percentile, calendar or
+    business hours), SLA attainment and CSAT, per month, quarter and year.
+
+    \b
+    Examples:
+      csmetrics import tickets.csv --out team.xlsx
+          a new workbook covering the export's months
+      csmetrics import march.csv --from team.xlsx --out team.xlsx
+          the monthly routine: last month's export into the team's workbook
+      csmetrics import export.csv --source zendesk --hours business --timezone Europe/Rome --out t.xlsx
+      csmetrics import calls.csv --config csmetrics.toml --dry-run
+          with an [import.columns] mapping for any CSV; prints what would be written
+    """
+    if out is not None and out.suffix.casefold() != ".xlsx":
+        raise UsageError(f"--out {out}: the workbook is an .xlsx file; give a name ending in .xlsx")
+    if out is None and not options["dry_run"]:
+        raise UsageError("give --out OUT.xlsx, the workbook to write (or --dry-run to see what "
+                         "would be written)")
+    from .importing import import_exports
+
+    run = import_exports(list(exports), out, config_path=config_path, source=source_workbook,
+                         options=options, progress=_progress_bar())
+    click.echo(run.result.summary.text())
+    if run.path is None:
+        click.echo("Would write (--dry-run; nothing was written):")
+        for line in run.planned():
+            click.echo(f"  {line}")
+    for line in run.report:
+        click.echo(line)
+    if run.path is not None:
+        click.echo(f"Wrote {run.path} ({len(run.cells)} imported cells)")
+
+
+def _progress_bar() -> Callable[[str, float], None] | None:
+    """A progress line on a terminal (stderr), for large exports; none otherwise."""
+    if not sys.stderr.isatty():
+        return None
+    last: dict[str, int] = {}
+
+    def show(stage: str, fraction: float) -> None:
+        percent = int(fraction * 100)
+        if last.get(stage) == percent:
+            return
+        last[stage] = percent
+        bar = "#" * (percent // 5)
+        end = "\n" if percent >= 100 else ""
+        click.echo(f"\r{stage[:40]:<40} [{bar:<20}] {percent:3d}%{end}", err=True, nl=False)
+
+    return show

@@ -11,15 +11,21 @@ import datetime as dt
 import os
 import tempfile
 import zipfile
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .config.resolve import resolve
+from .config.resolve import Resolved, resolve
 from .config.settings import Config
 from .errors import UsageError
 from .files import check_replaceable, copy_beside
 from .xlsx.writer import write_workbook
+
+if TYPE_CHECKING:
+    from .model.data import WorkbookData
+    from .xlsx.reader import FilledWorkbook
+    from .xlsx.sheets.own import OwnSheet
 
 
 def apply_overrides(config: Config, overrides: dict[str, object]) -> Config:
@@ -38,7 +44,7 @@ def generate_workbook(out: Path, config_path: Path | None = None, source: Path |
     use that one resolution."""
     report: list[str] = []
     base, data, own_sheets = Config(), None, []
-    in_place = source is not None and out.exists() and os.path.samefile(out, source)
+    in_place = same_file(out, source)
     if source is not None:  # only regeneration needs the reader (and openpyxl)
         from .carry import base_config, carry_over, describe_losses
         from .xlsx.reader import read_filled
@@ -63,19 +69,34 @@ def generate_workbook(out: Path, config_path: Path | None = None, source: Path |
                           + describe_losses(losses))
         data, own_sheets = carried.data, carried.own_sheets
         report += carried.messages
-        if in_place:
-            backup = _backup(source)
-            report.append(f"Kept a backup of {source} as {backup}")
+    path = write_carried(out, resolved, data, own_sheets, filled if source is not None else None,
+                         in_place, report)
+    return path, report
+
+
+def write_carried(out: Path, resolved: Resolved, data: WorkbookData | None,
+                  own_sheets: Sequence[tuple[OwnSheet, str]], filled: FilledWorkbook | None,
+                  in_place: bool, report: list[str]) -> Path:
+    """Write a workbook made from a filled one (or from nothing): over the filled
+    workbook itself only in place, with a backup kept first; anywhere else never
+    over a workbook holding entered data. The filled workbook's logo travels with
+    it unless one is configured anew."""
+    if in_place and filled is not None:
+        backup = make_backup(filled.path)
+        report.append(f"Kept a backup of {filled.path} as {backup}")
     guard = None if in_place else refuse_to_overwrite_entered_data
     with tempfile.TemporaryDirectory(prefix="csmetrics-logo-") as folder:
-        if source is not None and filled.logo and resolved.config.logo is None:
-            # the branding travels with the workbook: its own logo, unless configured anew
+        if filled is not None and filled.logo and resolved.config.logo is None:
             suffix, image = filled.logo
             logo = Path(folder) / f"logo{suffix}"
             logo.write_bytes(image)
             resolved = replace(resolved, config=replace(resolved.config, logo=str(logo)))
-        return write_workbook(out, resolved, data, own_sheets=own_sheets,
-                              before_replacing=guard), report
+        return write_workbook(out, resolved, data, own_sheets=own_sheets, before_replacing=guard)
+
+
+def same_file(out: Path, source: Path | None) -> bool:
+    """Whether ``out`` is the filled workbook itself (regenerated in place)."""
+    return source is not None and out.exists() and os.path.samefile(out, source)
 
 
 def refuse_to_overwrite_entered_data(written: Path, out: Path) -> None:
@@ -115,7 +136,7 @@ def _same_workbook(existing: Path, written: Path) -> bool:
         return False
 
 
-def _backup(path: Path) -> Path:
+def make_backup(path: Path) -> Path:
     """A copy beside the file, never over an earlier backup, made atomically: a
     backup's name holds a whole copy or nothing, even when the run is killed.
 

@@ -96,7 +96,7 @@ def test_a_backup_name_never_holds_a_copy_in_progress(tmp_path, monkeypatch, fro
     import shutil  # both ways of copying: the whole file, or a stream into an open one
     monkeypatch.setattr(shutil, "copyfile", watching(shutil.copyfile))
     monkeypatch.setattr(shutil, "copyfileobj", watching(shutil.copyfileobj))
-    backup = generate._backup(book)
+    backup = generate.make_backup(book)
     assert seen_during_copy and all(names == [] for names in seen_during_copy), seen_during_copy
     assert backup.name == f"book.backup-{frozen_clock}.xlsx"
     assert backup.read_bytes() == book.read_bytes()
@@ -110,7 +110,7 @@ def test_a_backup_never_overwrites_an_earlier_one(tmp_path, frozen_clock):
     second = tmp_path / f"book.backup-{frozen_clock}-1.xlsx"
     first.write_bytes(b"first")
     second.write_bytes(b"second")
-    backup = generate._backup(book)
+    backup = generate.make_backup(book)
     assert backup.name == f"book.backup-{frozen_clock}-2.xlsx"
     assert (first.read_bytes(), second.read_bytes(), backup.read_bytes()) == (
         b"first", b"second", b"new")
@@ -122,7 +122,7 @@ def test_a_backup_keeps_the_mode_and_times_of_the_file(tmp_path):
     book.write_bytes(b"data")
     book.chmod(0o640)
     os.utime(book, (1_600_000_000, 1_600_000_000))
-    backup = generate._backup(book)
+    backup = generate.make_backup(book)
     assert stat.S_IMODE(backup.stat().st_mode) == 0o640
     assert backup.stat().st_mtime == 1_600_000_000
 
@@ -186,7 +186,7 @@ def test_a_backup_removes_the_leftovers_of_killed_backups(tmp_path, live_pid):
     live = tmp_path / f".book.xlsx.{live_pid}.abc_1234.tmp"
     stale.write_bytes(b"da")
     live.write_bytes(b"d")
-    generate._backup(book)
+    generate.make_backup(book)
     assert not stale.exists() and live.exists()
 
 

@@ -28,7 +28,8 @@ ALLOWED: dict[str, set[str]] = {
     "render": {*UTILITIES},
     "generate": {"model", "config", "xlsx", "carry", *UTILITIES},
     "sheets_protect": {"xlsx", *UTILITIES},
-    "cli": {"config", "generate", "render", "sheets_protect", *UTILITIES},
+    "importing": {"model", "config", "xlsx", "carry", "generate", "importers", *UTILITIES},
+    "cli": {"config", "generate", "render", "sheets_protect", "importing", *UTILITIES},
     "__main__": {"cli"},
     **{name: UTILITIES for name in UTILITIES},
 }

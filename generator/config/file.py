@@ -182,6 +182,23 @@ TABLES: dict[str, dict[str, Check]] = {
 }
 
 
+# Tables only `csmetrics import` reads; `generate` leaves them to it.
+IMPORT_TABLES = ("import", "business_hours")
+
+
+def read_tables(path: Path) -> dict[str, Any]:
+    """The parsed TOML of a configuration file, as it is (ConfigError when it
+    cannot be read or is not TOML)."""
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8-sig"))  # a BOM (Notepad) is fine
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: configuration file not found") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}: cannot read the configuration: {error}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: not valid TOML: {error}") from None
+
+
 def _did_you_mean(key: str, known: Any) -> str:
     close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)
     return f" (did you mean {close[0]!r}?)" if close else ""
@@ -189,14 +206,7 @@ def _did_you_mean(key: str, known: Any) -> str:
 
 def read_config(path: Path, base: Config | None = None) -> Config:
     """The configuration in ``path`` applied over ``base`` (the defaults)."""
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))  # a BOM (Notepad) is fine
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: configuration file not found") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(f"{path}: cannot read the configuration: {error}") from None
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{path}: not valid TOML: {error}") from None
+    raw = read_tables(path)
     problems: list[str] = []
     values = _checked(raw, path, problems)
     if not problems:  # each key is fine: what they say together is resolve()'s to check
@@ -228,8 +238,10 @@ def _checked(raw: dict[str, Any], path: Path, problems: list[str]) -> dict[str, 
                 problems.append(f"{key} = {_describe(value)}: {problem}")
             else:
                 values[key] = value
+        elif key in IMPORT_TABLES:
+            continue  # the import's tables: checked by the import (importers.options)
         else:
-            known = [*TOP_LEVEL, *TABLES]
+            known = [*TOP_LEVEL, *TABLES, *IMPORT_TABLES]
             problems.append(f"unknown key {shown(key)}{_did_you_mean(key, known)}")
     return values
 

@@ -104,14 +104,20 @@ def sql_file(name: str) -> str:
     return resources.files(__package__).joinpath("sql", f"{name}.sql").read_text("utf-8")
 
 
-def run_import(paths: Sequence[Path], options: ImportOptions, spans: Sequence[Span] | None = None,
+SpansOf = Callable[[list[dt.date]], Sequence[Span]]
+
+
+def run_import(paths: Sequence[Path], options: ImportOptions,
+               spans: Sequence[Span] | SpansOf | None = None,
                progress: Progress | None = None) -> ImportResult:
     """The monthly figures of the exports in ``paths``.
 
     ``spans`` are the quarter and year columns whose medians and 90th percentiles
     are computed from their own tickets (``result.fiscal_spans`` makes them for
-    fiscal years); ``progress`` is called with a stage and the fraction done. Any
-    problem with the options or the files raises UsageError, one line per problem."""
+    fiscal years), or a function giving them for the months the export covers (a
+    new workbook's periods follow the data); ``progress`` is called with a stage
+    and the fraction done. Any problem with the options or the files raises
+    UsageError, one line per problem."""
     if problems := options_problems(options):
         raise UsageError("\n".join(problems))
     if not paths:
@@ -123,7 +129,7 @@ def run_import(paths: Sequence[Path], options: ImportOptions, spans: Sequence[Sp
         try:
             connection.execute(f"SET TimeZone = {sql_string(options.zone)}")
             return _Import(connection, options, Path(scratch), progress).run(
-                [Path(p) for p in paths], list(spans or ()))
+                [Path(p) for p in paths], spans if callable(spans) else list(spans or ()))
         except duckdb.Error as error:
             raise UsageError(f"the import failed: {str(error).splitlines()[0]}") from None
         finally:
@@ -180,7 +186,7 @@ class _Import:
         return row[0] if row else None
 
     # the steps ---------------------------------------------------------------------------------
-    def run(self, paths: list[Path], spans: list[Span]) -> ImportResult:
+    def run(self, paths: list[Path], spans: list[Span] | SpansOf) -> ImportResult:
         files = [open_input(self.connection, path, index, self.scratch) for index, path in enumerate(paths)]
         plans = [plan_file(file, self.options, self.connection) for file in files]
         self._read_rows(plans)
@@ -197,7 +203,7 @@ class _Import:
         # from here on the figures come from facts alone: the rows' memory is freed
         self.connection.execute(f"DROP VIEW timed; DROP {self.tickets_kind} tickets; DROP TABLE rows")
         self._basis_notes()
-        return self._figures(months, covered, spans)
+        return self._figures(months, covered, list(spans(months)) if callable(spans) else spans)
 
     def _read_rows(self, plans: list[FilePlan]) -> None:
         tickets = [ticket_rows_sql(p, self.options) for p in plans if not p.source.events]

@@ -110,6 +110,8 @@ class ImportOptions:
     max_categories: int = DEFAULT_MAX_NAMES
     max_channels: int = DEFAULT_MAX_NAMES
     # the command's own options, readable from [import] too (the engine ignores them)
+    category_names: Mapping[str, str] = field(default_factory=dict)  # export name -> workbook's
+    channel_names: Mapping[str, str] = field(default_factory=dict)
     replace: bool = False
     dry_run: bool = False
     summary: Path | None = None
@@ -264,7 +266,8 @@ IMPORT_KEYS: dict[str, Any] = {
 BUSINESS_KEYS: dict[str, Any] = {"timezone": timezone_problem, "days": _days, "start": _clock,
                                  "end": _clock, "holidays": _holidays}
 SLA_KEYS: dict[str, Any] = {"first_reply_hours": _positive_number, "resolution_hours": _positive_number,
-                            "aging_days": _positive_number}
+                            "aging_days": _positive_number, "hours": _choice(HOURS)}
+NAME_MAPS = ("categories", "channels")  # [import.categories], [import.channels]: export -> workbook
 
 
 def _value_problem(key: str, value: Any) -> str | None:
@@ -329,7 +332,9 @@ def read_import_options(table: Mapping[str, Any], folder: Path) -> ImportOptions
     folder: a relative ``summary`` path is taken from there."""
     problems: list[str] = []
     raw_import = table.get("import")
-    imports = _check_table("import", raw_import, IMPORT_KEYS, problems, skip=("columns", "values"))
+    imports = _check_table("import", raw_import, IMPORT_KEYS, problems,
+                           skip=("columns", "values", *NAME_MAPS))
+    maps: dict[str, dict[str, str]] = {name: {} for name in NAME_MAPS}
     columns: dict[str, str | tuple[str, ...]] = {}
     values: dict[str, Any] = {}
     if isinstance(raw_import, dict):
@@ -340,6 +345,8 @@ def read_import_options(table: Mapping[str, Any], folder: Path) -> ImportOptions
         values = _check_table("import.values", raw_import.get("values"),
                               {key: lambda v, k=key: _value_problem(k, v) for key in VALUE_KEYS},
                               problems)
+        for name in NAME_MAPS:
+            maps[name] = _name_map(f"import.{name}", raw_import.get(name), problems)
     business = _check_table("business_hours", table.get("business_hours"), BUSINESS_KEYS, problems)
     sla = _check_table("sla", table.get("sla"), SLA_KEYS, problems)
     schedule = _business_hours(business, problems)
@@ -354,7 +361,8 @@ def read_import_options(table: Mapping[str, Any], folder: Path) -> ImportOptions
         raise UsageError("\n".join(problems))
     summary = imports.get("summary")
     return ImportOptions(
-        source=imports.get("source", "auto"), hours=imports.get("hours", "calendar"),
+        source=imports.get("source", "auto"), hours=imports.get("hours", sla.get("hours", "calendar")),
+        category_names=maps["categories"], channel_names=maps["channels"],
         timezone=imports.get("timezone"), timestamp_format=imports.get("timestamp_format"),
         category_column=imports.get("category_column"), channel_column=imports.get("channel_column"),
         agent_column=imports.get("agent_column"),
@@ -373,6 +381,23 @@ def read_import_options(table: Mapping[str, Any], folder: Path) -> ImportOptions
         replace=imports.get("replace", False), dry_run=imports.get("dry_run", False),
         summary=(folder / summary) if summary else None,
     )
+
+
+def _name_map(name: str, table: Any, problems: list[str]) -> dict[str, str]:
+    """``[import.categories]``: a name in the export = the workbook's name for it."""
+    if table is None:
+        return {}
+    if not isinstance(table, dict):
+        problems.append(f"[{name}] must be a table of \"export name\" = \"workbook name\", got "
+                        f"{_describe(table)}")
+        return {}
+    found = {}
+    for export_name, workbook_name in table.items():
+        if problem := _text(workbook_name):
+            problems.append(f"{name}.{shown(export_name)} = {_describe(workbook_name)}: {problem}")
+        else:
+            found[export_name.strip()] = workbook_name.strip()
+    return found
 
 
 def _as_tuple(value: str | list[str] | None) -> tuple[str, ...]:

@@ -68,9 +68,42 @@ class WorkbookData:
     # channel performance: measure (CHANNEL_MEASURES) -> channel -> months
     channel_measures: dict[str, dict[str, Series]] = field(default_factory=dict)
     sla: dict[str, Value] | None = None  # None: the configuration's (SLA_KEYS)
+    # What imports wrote: each cell with the value it wrote (so that a later import
+    # replaces its own figures, never a team's), and each import's files and time.
+    imported: dict[CellKey, Value] = field(default_factory=dict)
+    imports: list[dict[str, str]] = field(default_factory=list)
 
     def input_series(self, input_id: str, count: int) -> Series:
         return fit(self.inputs.get(input_id), count)
+
+    def _series(self, key: CellKey, periods: Periods) -> tuple[Series | dict[str, Value], int | str]:
+        kind, name, index = key
+        if kind == "inp":
+            return self.inputs.setdefault(name, []), index
+        if kind == "obs":
+            return self.observed.setdefault(name, {}), periods.rollups[index].key
+        if kind == "vol":
+            return self.volume.setdefault(name, []), index
+        if kind == "chan":
+            return self.channels.setdefault(name, []), index
+        if kind in CHANNEL_MEASURES:
+            return self.channel_measures.setdefault(kind, {}).setdefault(name, []), index
+        raise KeyError(key)
+
+    def value(self, key: CellKey, periods: Periods) -> Value:
+        """An entered value by what it means (the keys of ``notes``)."""
+        series, at = self._series(key, periods)
+        if isinstance(series, dict):
+            return series.get(str(at))
+        return series[int(at)] if int(at) < len(series) else None
+
+    def set_value(self, key: CellKey, value: Value, periods: Periods) -> None:
+        series, at = self._series(key, periods)
+        if isinstance(series, dict):
+            series[str(at)] = value
+            return
+        series.extend([None] * (int(at) + 1 - len(series)))
+        series[int(at)] = value
 
     def completed(self, config: Defaults, calculators: tuple[Calculator, ...]) -> WorkbookData:
         """A copy with every cell defined: defaults from the configuration and the
@@ -105,4 +138,6 @@ class WorkbookData:
                           for name in channels}
                 for measure in CHANNEL_MEASURES},
             sla=dict(config.sla) if self.sla is None else dict(self.sla),
+            imported=dict(self.imported),
+            imports=list(self.imports),
         )

@@ -8,6 +8,7 @@ a defined name or a property. It is pure (no xlsxwriter, no openpyxl).
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from ..config.settings import HOURS_BASES
 from ..model.calculators import CALCULATOR_KPI, Calculator, calculators
 from ..model.catalog import INPUT_BY_ID, Rollup
 from ..model.data import CHANNEL_MEASURES, SLA_KEYS
+from ..model.periods import Periods
 from ..model.scales import Scales
 from ..model.selection import Selection
 
@@ -66,6 +68,34 @@ LAYOUT_1_KPIS = frozenset({
     "mrr", "expansion_mrr", "arpu", "clv", "cac", "ltv_cac", "crc"})
 
 PERIOD_NOTES = "period_notes"  # one text cell per period: what happened that month
+# On the settings sheet: every cell an import wrote, with the value it wrote
+# (kind, key, period, value), so that the next import replaces its own figures only.
+IMPORT_LOG = "import_log"
+
+
+def period_label(starts: list[dt.date], periods: Periods, kind: str, index: int) -> str:
+    """A cell's period as the import log says it: "2024-03" for a month, "2024-04+3"
+    for a quarter (its first month and length), "2024-01+12" for a year."""
+    if kind == "obs":
+        column = periods.rollups[index]
+        return f"{starts[column.months[0]]:%Y-%m}+{len(column.months)}"
+    return f"{starts[index]:%Y-%m}"
+
+
+def period_index(label: str, starts: list[dt.date], periods: Periods, kind: str) -> int | None:
+    """The index of a period label in a workbook of these periods; None if it has none."""
+    first, _, length = label.partition("+")
+    try:
+        year, month = (int(part) for part in first.split("-"))
+        start = dt.date(year, month, 1)
+    except ValueError:
+        return None
+    if kind != "obs":
+        return starts.index(start) if start in starts and not length else None
+    for index, column in enumerate(periods.rollups):
+        if starts[column.months[0]] == start and str(len(column.months)) == length:
+            return index
+    return None
 SLA_NAMES = SLA_KEYS  # sla_first_reply_hours, sla_resolution_hours, aging_days
 # Channel performance: periods x channels grids, entered (CHANNEL_MEASURES) and computed.
 CHANNEL_CSAT = "chan_csat"
@@ -207,6 +237,7 @@ class Properties:
     benchmarks: bool | None = None
     sheet_names: dict[str, str] | None = None  # the configured ones, by sheet key
     hours: str | None = None  # the basis of the durations: "calendar" or "business"
+    imports: list[dict[str, str]] | None = None  # each import: its files, time, source, basis
 
     _TEXT = ("version", "language", "company", "title", "currency", "primary_color",
              "accent_color", "font", "author", "hours")
@@ -227,6 +258,8 @@ class Properties:
         if self.sheet_names:
             encoded["csmetrics_sheet_names"] = json.dumps(self.sheet_names, ensure_ascii=False,
                                                           sort_keys=True)
+        if self.imports:
+            encoded["csmetrics_imports"] = json.dumps(self.imports, ensure_ascii=False)
         return encoded
 
     @classmethod
@@ -249,6 +282,7 @@ class Properties:
                 raw.get("csmetrics_benchmarks", "").strip().lower()),
             sheet_names=_decode_sheet_names(raw.get("csmetrics_sheet_names")),
             hours=raw.get("csmetrics_hours") if raw.get("csmetrics_hours") in HOURS_BASES else None,
+            imports=_decode_imports(raw.get("csmetrics_imports")),
         )
 
 
@@ -264,6 +298,17 @@ def _decode_sheet_names(value: str | None) -> dict[str, str] | None:
     if not isinstance(names, dict):
         return None
     return {key: name for key, name in names.items() if isinstance(name, str) and name} or None
+
+
+def _decode_imports(value: str | None) -> list[dict[str, str]] | None:
+    try:
+        imports = json.loads(value) if value else None
+    except ValueError:
+        return None
+    if not isinstance(imports, list):
+        return None
+    return [{str(k): str(v) for k, v in entry.items()} for entry in imports
+            if isinstance(entry, dict)] or None
 
 
 def _encode_scales(scales: Scales) -> str:

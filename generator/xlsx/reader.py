@@ -26,6 +26,7 @@ from ..config.choices import LANGUAGES
 from ..errors import UsageError, shown
 from ..model.catalog import ENTERED_INPUTS, KPI_BY_ID, OBSERVED_INPUTS
 from ..model.data import CellKey, Value
+from ..model.periods import Periods
 from ..model.scales import Scales
 from ..model.selection import Selection
 from ..text import Text
@@ -68,6 +69,7 @@ class FilledWorkbook:
     period_notes: list[str | None] = field(default_factory=list)
     channel_measures: dict[str, dict[str, list[Value]]] = field(default_factory=dict)
     sla: dict[str, Value] = field(default_factory=dict)
+    imported: dict[CellKey, Value] = field(default_factory=dict)  # what imports wrote (notes keys)
 
     @cached_property  # the properties are set once, right after reading the cells
     def made_with(self) -> contract.Properties:
@@ -403,6 +405,7 @@ class _Reader:
             if name in self.names and (values := self.numbers(name, name)):
                 filled.sla[name] = values[0]
                 self.take_notes(name, "setting", name)
+        filled.imported = self.import_log(starts)
         months = self.grid_months(starts)
         filled.volume = self.by_header(contract.VOLUME, months, len(starts), "vol")
         filled.channels = self.by_header(contract.CHANNELS, months, len(starts), "chan")
@@ -449,6 +452,23 @@ class _Reader:
                 for index, cell in enumerate(c for row in cells for c in row):
                     self.take_cell(sheet, cell, ("obs", input_id, offset + index))
         return {input_id: found} if found else {}
+
+    def import_log(self, starts: list[dt.date]) -> dict[CellKey, Value]:
+        """The cells earlier imports wrote, by what they mean, with the values written
+        (the area's first row is its header)."""
+        found = self.place(contract.IMPORT_LOG)
+        if found is None:
+            return {}
+        sheet, rows = found
+        periods = Periods(max(1, len(starts) // 12))
+        log: dict[CellKey, Value] = {}
+        for row in rows[1:]:
+            kind, key, label, value = (self.value(sheet, cell) for cell in row[:4])
+            index = contract.period_index(str(label), starts, periods, str(kind))
+            number, problem = parse_number(value, ".")
+            if index is not None and kind and key and not problem:
+                log[(str(kind), str(key), index)] = number
+        return log
 
     def period_notes(self, months: int) -> list[str | None]:
         """The months' notes as text (a number typed there is kept as its text)."""
@@ -634,6 +654,7 @@ class _Reader:
         cover = next(iter(self.cells.sheets), None)  # the first sheet: csmetrics' too
         if cover is not None:
             named.setdefault(cover, set())
+        named.pop(contract.SETTINGS_SHEET, None)  # hidden machine data: all of it csmetrics'
         for sheet, covered in named.items():
             formulas = self.cells.formulas.get(sheet, {})
             for cell, value in sorted(self.cells.sheets.get(sheet, {}).items()):
