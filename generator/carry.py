@@ -18,6 +18,7 @@ from .config.choices import MAX_SHEET
 from .config.resolve import Resolved, language_defaults, resolve
 from .config.settings import CURRENCIES, Config, ConfigError
 from .errors import shown
+from .model.agents import AGENT_INPUTS
 from .model.calculators import calculators
 from .model.data import CHANNEL_MEASURES, CellKey, Value, WorkbookData
 from .model.periods import Periods, period_starts
@@ -49,6 +50,7 @@ def base_config(filled: FilledWorkbook) -> Config:
         metrics=None if every_metric else filled.kpis or None,
         categories=kept(tuple(filled.volume), "categories"),
         channels=kept(tuple(filled.channels), "channels"),
+        agents=tuple(filled.agents) or None,
         company=kept(made_with.company, "company"),
         title=kept(made_with.title, "title"),
         currency=made_with.currency,  # money stays money
@@ -133,10 +135,12 @@ def carry_over(filled: FilledWorkbook, resolved: Resolved) -> Carried:
             if name not in channel_of:
                 lose_all(series, f"{measure} {name!r}", "channel not in the new configuration")
     sla = _carry_sla(filled, config, losses)
+    agents, agent_of = _carry_agents(filled, config, place, lose_all)
     renamed = {"inp": {i: i for i in inputs}, "vol": category_of, "chan": channel_of,
                "target": {k: k for k in selection.kpis}, "obs": {i: i for i in observed},
                "setting": {key: key for key in selection.sla_settings},
-               **{measure: channel_of for measure in CHANNEL_MEASURES}}
+               **{measure: channel_of for measure in CHANNEL_MEASURES},
+               **{item.id: agent_of for item in AGENT_INPUTS}}
     where = _CellMap(filled, renamed, position, observed_position)
     notes = _carry_by_cell(filled.notes, "note", where, losses)
     fills = _carry_by_cell(filled.fills, "colour", where, losses)
@@ -144,7 +148,7 @@ def carry_over(filled: FilledWorkbook, resolved: Resolved) -> Carried:
                         calculators=calc_values, gross_margin=gross_margin, notes=notes,
                         fills=fills, observed=observed, period_notes=period_notes,
                         channel_measures=channel_measures, sla=sla,
-                        imports=list(filled.made_with.imports or []))
+                        imports=list(filled.made_with.imports or []), agents=agents)
     data.imported = _carry_imported(filled, data, where, config.periods)
     carried = Carried(data, losses)
     _carry_own_sheets(filled, resolved, carried)
@@ -200,6 +204,26 @@ def _carry_period_notes(filled: FilledWorkbook, position: dict[dt.date, int], co
             losses.append(f"{contract.PERIOD_NOTES} {start:%Y-%m}: {shown(note)} (month not in the "
                           "new periods)")
     return notes
+
+
+def _carry_agents(filled: FilledWorkbook, config: Config, place: Any, lose_all: Any,
+                  ) -> tuple[dict[str, dict[str, list[Value]]], dict[str, str]]:
+    """Agents by name (case-insensitively), like categories: an agent with figures
+    whom the new configuration renames or leaves out is a loss, listed."""
+    wanted = {name.casefold(): name for name in config.agents or ()} if config.selection.agents else {}
+    carried: dict[str, dict[str, list[Value]]] = {}
+    renamed: dict[str, str] = {}
+    for name, measures in filled.agents.items():
+        target = wanted.get(name.casefold())
+        if target is None:
+            why = "agent not in the new configuration" if config.selection.agents else "Agents sheet left out"
+            for measure, series in measures.items():
+                lose_all(series, f"{measure} {name!r}", why)
+            continue
+        carried[target] = {measure: place(series, f"{measure} {name!r}")
+                           for measure, series in measures.items()}
+        renamed[name] = target
+    return carried, renamed
 
 
 def _carry_sla(filled: FilledWorkbook, config: Config, losses: list[str]) -> dict[str, Value]:
@@ -422,6 +446,9 @@ def entered_values(filled: FilledWorkbook) -> list[str]:
               for key, value in values.items() if value is not None]
     for measure, grid in filled.channel_measures.items():
         for name, values in grid.items():
+            series(f"{measure} {name!r}", values)
+    for name, measures in filled.agents.items():
+        for measure, values in measures.items():
             series(f"{measure} {name!r}", values)
     found += [f"{key}: {value:g}" for key, value in filled.sla.items()
               if value is not None and value != fresh.sla.get(key)]

@@ -110,6 +110,7 @@ def import_exports(paths: Sequence[Path], out: Path | None, *, config_path: Path
     if filled is None:
         config = _named_like_the_export(config, result)
     config = replace(config, hours=settings.hours)
+    config = _with_the_exports_agents(config, result)
     resolved = resolve(config, origin=config_path)
 
     report: list[str] = []
@@ -211,6 +212,15 @@ def _named_like_the_export(config: Config, result: ImportResult) -> Config:
     return replace(config, **changes)
 
 
+def _with_the_exports_agents(config: Config, result: ImportResult) -> Config:
+    """Agents the workbook does not have yet get rows of their own (after its own)."""
+    if not config.selection.agents or not result.agents:
+        return config
+    known = {name.casefold() for name in config.agents or ()}
+    new = [name for name in result.agents if name.casefold() not in known]
+    return replace(config, agents=(*(config.agents or ()), *new)) if new else config
+
+
 def _refuse_mixed_hours(filled: FilledWorkbook, resolved: Resolved, result: ImportResult) -> None:
     """One basis per workbook: an import in other hours than the workbook's would
     leave rows holding both, unless it replaces every time the workbook holds."""
@@ -275,6 +285,11 @@ class _Placer:
                 for name, figures in self.result.channel_inputs.get(measure, {}).items():
                     self._named(cells, measure, name, figures, channels, "channel")
             self._combine(cells)
+        if selection.agents:
+            agents = {name.casefold(): name for name in self.config.agents or ()}
+            for name, measures in self.result.agents.items():
+                for measure, figures in measures.items():
+                    self._months(cells, measure, agents[name.casefold()], figures, f"{measure} {name!r}")
         return cells
 
     def _combine(self, cells: dict[CellKey, Value]) -> None:

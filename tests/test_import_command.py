@@ -85,7 +85,8 @@ def test_every_source_imports_into_a_workbook_libreoffice_computes_as_the_refere
         data = WorkbookData(inputs=filled.inputs, volume=filled.volume, channels=filled.channels,
                             targets=filled.targets, calculators=filled.calculators,
                             gross_margin=filled.gross_margin, observed=filled.observed,
-                            channel_measures=filled.channel_measures, sla=filled.sla)
+                            channel_measures=filled.channel_measures, sla=filled.sla,
+                            agents=filled.agents)
         context = make_workbook(folder / "layout.xlsx", resolved, data)
         written.append(out)
         expected[out] = expected_values(context)

@@ -34,7 +34,7 @@ KEPT = {
 UI_NAMES = {"Good", "satisfaction", "tickets", "One-touch"}
 # Afrikaans words spelled like English ones (and the month abbreviations they share).
 AFRIKAANS_TOO = {
-    "in", "is", "of", "as", "per", "was", "plus", "agent", "apart", "volume", "data", "media",
+    "in", "is", "of", "as", "per", "was", "plus", "agent", "Agent", "apart", "volume", "data", "media",
     "my", "by", "so", "meet", "met", "ten", "Jan", "Feb", "Apr", "Jun", "Jul", "Aug", "Sep", "Nov",
 }
 
@@ -84,7 +84,7 @@ def books(tmp_path_factory) -> dict[str, tuple[Path, object]]:
     for language in LANGUAGES:
         config = Config(language=language, company="ACME", title="ACME")
         data = random_data(random.Random(rng_seed), config, blank=0.2, zero=0.05)
-        data.period_notes = []  # the team's words, in whatever language it writes
+        data.period_notes, data.agents = [], {}  # the team's words and names, in any language
         path = folder / f"{language}.xlsx"
         result[language] = (path, make_workbook(path, config, data))
     return result

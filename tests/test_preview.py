@@ -235,7 +235,7 @@ def test_every_sheet_prints_the_pages_it_should(rendered: Rendered) -> None:
     on one page each; the longer sheets on a sensible number of pages, in order."""
     names = rendered.context.sheet_names
     sheets = rendered.sheets()
-    order = [names[key] for key in ("start", "tracker", "volume", "formulas")]
+    order = [names[key] for key in ("start", "tracker", "volume", "agents", "formulas")]
     assert list(dict.fromkeys(sheets)) == order
     counts = {key: sheets.count(names[key]) for key in names}
     # the Tracker's months on two pages and its rollups on a third (text at 8 pt or
@@ -243,6 +243,7 @@ def test_every_sheet_prints_the_pages_it_should(rendered: Rendered) -> None:
     # nothing on it); Ticket Volume's tables across three
     assert 6 <= counts["tracker"] <= 12, counts
     assert counts["volume"] == 3, counts
+    assert 2 <= counts["agents"] <= 14, counts  # its tables, months and years side by side
     assert 1 <= counts["start"] <= 5, counts
     assert 4 <= counts["formulas"] <= 16, counts
     total = len(sheets)

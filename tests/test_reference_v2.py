@@ -191,5 +191,8 @@ def test_support_preset_leaves_out_customers_and_revenue() -> None:
 
 
 def test_explicit_metrics_win_over_the_preset() -> None:
-    assert Config(preset="support").selection.kpis == preset_kpis("support")
-    assert Config(preset="support", metrics=("nps", "mrr")).selection.kpis == ("nps", "mrr")
+    support = Config(preset="support").selection
+    assert support.ids == preset_kpis("support") and support.agents  # the Agents sheet too
+    chosen = Config(preset="support", metrics=("nps", "mrr")).selection
+    assert chosen.kpis == ("nps", "mrr") and not chosen.agents
+    assert not Config(preset="success").selection.agents and Config().selection.agents

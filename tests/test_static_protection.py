@@ -7,6 +7,7 @@ message, and formula cells stay locked.
 
 from __future__ import annotations
 
+from csmetrics.model.agents import AGENT_INPUT_BY_ID
 from csmetrics.model.catalog import ENTERED_INPUTS, INPUT_BY_ID, KPIS, OBSERVED_INPUTS, Unit
 from csmetrics.xlsx.layout import FormulasLayout
 from csmetrics.xlsx.sheets.base import Context
@@ -47,6 +48,16 @@ def input_cells(context: Context) -> dict[tuple[str, str], Unit | str | None]:
             for measure, unit in (("chan_frt_hours", Unit.HOURS), ("chan_csat_responses", Unit.COUNT),
                                   ("chan_csat_satisfied", Unit.COUNT)):
                 cells[(volume.sheet, address(row, volume.performance_col(measure, index)))] = unit
+    agents = context.agents
+    for measure, block in agents.blocks.items():
+        unit = AGENT_INPUT_BY_ID[measure].unit if measure in AGENT_INPUT_BY_ID else None
+        for index in range(agents.rows):
+            row = block.agent_row(index)
+            if measure == "agent_solved":  # the agents' names: text, no validation
+                cells[(agents.sheet, address(row, agents.NAME_COL))] = TEXT
+            if unit is not None:
+                for month in range(agents.periods.count):
+                    cells[(agents.sheet, address(row, agents.FIRST_PERIOD_COL + month))] = unit
     for block in formulas.blocks:
         for item in block.calculator.inputs:
             cells[(formulas.sheet, address(block.input_rows[item.id], FormulasLayout.VALUE_COL))] = \

@@ -18,9 +18,9 @@ from xlsx_parts import CHART, NS, Area, Sheet, parse_ref
 
 def test_sheet_order(book: Generated) -> None:
     names = [sheet.name for sheet in book.xlsx.sheets]
-    keys = ("start", "tracker", "volume", "formulas")
+    keys = ("start", "tracker", "volume", "agents", "formulas")
     assert names == [book.sheet_names[key] for key in keys]
-    assert names == ["Start here", "Tracker", "Ticket Volume", "Formulas & Definitions"]
+    assert names == ["Start here", "Tracker", "Ticket Volume", "Agents", "Formulas & Definitions"]
 
 
 def pane(sheet: Sheet) -> dict[str, str]:
@@ -52,7 +52,7 @@ def test_page_set_up(book: Generated) -> None:
     """Landscape; one page wide, or (Tracker, Ticket Volume) split across pages
     at a scale that keeps 10 pt text at 8 pt or more, labels repeated."""
     problems = []
-    split = {book.sheet_names["tracker"], book.sheet_names["volume"]}
+    split = {book.sheet_names[key] for key in ("tracker", "volume", "agents")}
     titles = {n.local_sheet: n.text for n in book.xlsx.names if n.name == "_xlnm.Print_Titles"}
     for index, sheet in enumerate(book.xlsx.sheets):
         setup = sheet.root.find("m:pageSetup", NS)

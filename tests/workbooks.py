@@ -10,11 +10,13 @@ import xlsxwriter
 from csmetrics.config.resolve import resolve_config
 from csmetrics.config.settings import Config
 from csmetrics.model import reference
+from csmetrics.model.agents import AGENT_INPUT_BY_ID, AGENT_INPUTS
 from csmetrics.model.catalog import ENTERED_INPUTS, INPUT_BY_ID, KPIS, OBSERVED_INPUTS, Rollup, Unit
 from csmetrics.model.data import CHANNEL_MEASURES, WorkbookData
 from csmetrics.model.expr import number_text
-from csmetrics.model.reference import TOTAL, calculator
+from csmetrics.model.reference import TOTAL, agent_columns, calculator
 from csmetrics.xlsx.layout import FormulasLayout, cell
+from csmetrics.xlsx.sheets.agents import TARGETS
 from csmetrics.xlsx.sheets.base import Context
 from csmetrics.xlsx.sheets.tracker import UNIT_SETTINGS
 from csmetrics.xlsx.writer import build
@@ -56,6 +58,8 @@ def expected_values(context: Context) -> Expected:
     expected |= setting_units(context)
     if context.config.selection.volume:
         expected |= _volume_expected(context)
+    if context.config.selection.agents:
+        expected |= agents_expected(context)
     for block in context.formulas.blocks:
         values = context.data.calculators[block.calculator.id]
         results = calculator(block.calculator, values)
@@ -96,6 +100,48 @@ def setting_units(context: Context) -> Expected:
             value = (context.data.sla or {}).get(setting)
             shown = text(key, n=number_text(value)) if value is not None else text("unit_percent")
             expected[(tracker.sheet, cell(tracker.kpi_row[kpi_id], tracker.UNIT_COL))] = shown
+    return expected
+
+
+def agents_expected(context: Context) -> Expected:
+    """The Agents sheet: the names the other tables show, every computed cell of
+    each agent, the team's, the Tracker's and the unassigned rows, the targets and
+    the hidden helpers."""
+    layout, result = context.agents, context.agents_result
+    sheet, expected = layout.sheet, {}
+    columns = agent_columns(layout.periods)
+    targets = context.data.targets or {}
+    for measure, block in layout.blocks.items():
+        entered = measure in AGENT_INPUT_BY_ID
+        for index in range(layout.rows):
+            name = layout.agents[index] if index < len(layout.agents) else ""
+            row = block.agent_row(index)
+            if measure != "agent_solved":
+                expected[(sheet, cell(row, layout.NAME_COL))] = name or None
+            for column in columns:
+                if entered and not column.is_rollup:
+                    continue
+                value = result.values[(measure, name, column.key)] if name else None
+                expected[(sheet, cell(row, layout.col(column)))] = value
+        for column in columns:
+            col = layout.col(column)
+            expected[(sheet, cell(block.team_row, col))] = result.values[(measure, TOTAL, column.key)]
+            item = AGENT_INPUT_BY_ID.get(measure)
+            if block.tracker_row is not None and item and item.tracker in context.tracker.input_row:
+                expected[(sheet, cell(block.tracker_row, col))] = \
+                    context.tracker_result.inputs[(item.tracker, column.key)]
+            if block.unassigned_row is not None and item and item.tracker in context.tracker.input_row:
+                expected[(sheet, cell(block.unassigned_row, col))] = result.unassigned[(measure,
+                                                                                          column.key)]
+        target = TARGETS.get(measure)
+        if target in context.config.selection.kpis:
+            expected[(sheet, cell(block.first_agent_row, layout.target_col))] = targets.get(target)
+    for part, start in (("xw", layout.helper_row), ("w", layout.helper_row + layout.rows)):
+        for index in range(layout.rows):
+            name = layout.agents[index] if index < len(layout.agents) else ""
+            for month in range(layout.periods.count):
+                expected[(sheet, cell(start + index, layout.FIRST_PERIOD_COL + month))] = \
+                    result.helpers.get((part, name, month)) if name else None
     return expected
 
 
@@ -156,6 +202,9 @@ def random_value(rng: random.Random, unit: Unit, blank: float, zero: float) -> f
     return round(rng.uniform(low, high), rng.choice((0, 1, 2, 4)))
 
 
+AGENT_NAMES = ["Ann", "Bob", "Chloé Martin", "李伟", "=SUM(1)", "Olga"]
+
+
 def random_data(rng: random.Random, config: Config | None = None, blank: float = 0.2,
                 zero: float = 0.05, months: int = 12) -> WorkbookData:
     """Random entries for the first ``months`` months; later months stay blank."""
@@ -200,6 +249,8 @@ def random_data(rng: random.Random, config: Config | None = None, blank: float =
                                     for name in config.channels}
                           for measure in CHANNEL_MEASURES},
         sla=sla,
+        agents={name: {item.id: series(item.unit) for item in AGENT_INPUTS}
+                for name in rng.sample(AGENT_NAMES, rng.randint(0, 4))},
     )
 
 

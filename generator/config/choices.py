@@ -9,7 +9,7 @@ from __future__ import annotations
 
 LANGUAGES = ("en", "zh-CN", "ru", "af")  # one folder each under templates/
 CURRENCY_CODES = ("USD", "EUR", "GBP", "CNY", "RUB", "ZAR")
-SHEET_KEYS = ("start", "tracker", "volume", "formulas")  # the [sheets] table, in workbook order
+SHEET_KEYS = ("start", "tracker", "volume", "agents", "formulas")  # [sheets], in workbook order
 PRESETS = ("support", "success", "full")  # which metrics (model.selection says which)
 SETTINGS_SHEET = "csmetrics_settings"  # hidden, the same in every language (xlsx.contract)
 
@@ -20,4 +20,5 @@ MONTH_RANGE = (1, 12)
 MAX_COMPANY, MAX_TITLE = 100, 60  # characters
 MAX_NAME = 60  # a category or channel name
 MAX_NAMES = 50  # categories, and channels, per workbook (each one a chart series)
+MAX_AGENTS = 200  # rows of the Agents sheet
 MAX_SHEET = 31  # Excel's limit on a sheet name, in UTF-16 code units (an emoji is 2)

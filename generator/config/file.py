@@ -15,12 +15,14 @@ from typing import Any
 
 from ..errors import shown
 from ..images import image_size
+from ..model.agents import AGENTS
 from ..model.catalog import KPI_BY_ID, KPIS
 from ..model.scales import EASY_FROM, SATISFIED_FROM, Scales
 from ..model.selection import PRESETS
 from ..text import templates_dir
 from .choices import (
     LANGUAGES,
+    MAX_AGENTS,
     MAX_COMPANY,
     MAX_NAME,
     MAX_NAMES,
@@ -124,10 +126,10 @@ def _title_colour(value: Any) -> str | None:
             f"needs {LARGE_TEXT_CONTRAST:g}:1); choose a darker colour")
 
 
-def _names(value: Any) -> str | None:
+def _names(value: Any, limit: int = MAX_NAMES) -> str | None:
     if not isinstance(value, list) or not value:
         return "expected a non-empty list of names in quotes"
-    if problem := names_count_problem(value):
+    if problem := names_count_problem(value, limit):
         return problem
     seen: set[str] = set()
     for name in value:
@@ -145,12 +147,15 @@ def _metrics(value: Any) -> str | None:
         return None
     if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
         return 'expected "all" or a non-empty list of metric ids'
-    unknown = [v for v in value if v not in KPI_BY_ID]
+    known = [*KPI_BY_ID, AGENTS]
+    unknown = [v for v in value if v not in known]
     if unknown:
-        hints = [_did_you_mean(v, KPI_BY_ID) for v in unknown]
+        hints = [_did_you_mean(v, known) for v in unknown]
         return "unknown metric " + "; ".join(f"{shown(v)}{h}"
                                              for v, h in zip(unknown, hints, strict=True)) \
-            + " (metric ids: " + ", ".join(KPI_BY_ID) + ")"
+            + " (metric ids: " + ", ".join(known) + ")"
+    if all(v == AGENTS for v in value):
+        return "name at least one KPI besides \"agents\""
     return None
 
 
@@ -169,6 +174,8 @@ TOP_LEVEL: dict[str, Check] = {
     "gross_margin": gross_margin_problem,
     "metrics": _metrics,
     "preset": _choice(PRESETS),
+    "agents": lambda value: _names(value, MAX_AGENTS),
+    "agent_rows": _integer(1, MAX_AGENTS),
 }
 TABLES: dict[str, dict[str, Check]] = {
     "colors": {"primary": _title_colour, "accent": _colour},
@@ -255,8 +262,10 @@ def _apply(values: dict[str, Any], base: Config, folder: Path, problems: list[st
             values[key] = _canonical(values[key], options)
     plain = {key: values[key] for key in ("company", "title", "language", "font", "currency",
                                           "year", "start_month", "years", "author", "benchmarks",
-                                          "gross_margin", "preset") if key in values}
+                                          "gross_margin", "preset", "agent_rows") if key in values}
     config = replace(base, **plain)
+    if "agents" in values:
+        config = replace(config, agents=tuple(name.strip() for name in values["agents"]))
     if "metrics" in values:
         config = replace(config, metrics=None if values["metrics"] == "all"
                          else tuple(values["metrics"]))

@@ -11,11 +11,13 @@ from functools import cached_property
 from typing import Any
 
 from ..errors import UsageError, shown
+from ..model.agents import AGENTS, DEFAULT_AGENT_ROWS
 from ..model.catalog import KPI_BY_ID, Unit
 from ..model.periods import MONTHS_PER_YEAR, Periods
 from ..model.scales import Scales
 from ..model.selection import PRESETS, Selection, preset_kpis
 from .choices import (
+    MAX_AGENTS,
     MAX_COMPANY,
     MAX_NAMES,
     MAX_SHEET,
@@ -84,7 +86,9 @@ class Config:
     targets: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_TARGETS))
     gross_margin: float = 1.0
     benchmarks: bool = True
-    metrics: tuple[str, ...] | None = None  # KPI ids to include; None: the preset's
+    metrics: tuple[str, ...] | None = None  # KPI ids to include (and "agents"); None: the preset's
+    agents: tuple[str, ...] | None = None  # the Agents sheet's names, in row order
+    agent_rows: int = DEFAULT_AGENT_ROWS  # rows of the Agents sheet (at least the agents)
     preset: str = "full"  # "support", "success" or "full" (selection.PRESETS)
     sla: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_SLA))
     hours: str = "calendar"  # the basis of every duration: "calendar" or "business" hours
@@ -145,9 +149,9 @@ def config_problems(config: Config) -> list[str]:
         elif problem := sla_problem(key, value):
             problems.append(f"sla.{_sla_key(key)} = {shown(value)}: {problem}")
     if config.metrics is not None:
-        unknown = [kpi_id for kpi_id in config.metrics if kpi_id not in KPI_BY_ID]
-        if unknown or not config.metrics:
-            problems.append(f"metrics: {', '.join(map(repr, unknown)) or 'an empty list'} "
+        unknown = [kpi_id for kpi_id in config.metrics if kpi_id not in KPI_BY_ID and kpi_id != AGENTS]
+        if unknown or not [kpi_id for kpi_id in config.metrics if kpi_id != AGENTS]:
+            problems.append(f"metrics: {', '.join(map(repr, unknown)) or 'no KPI'} "
                             f"(metric ids: {', '.join(KPI_BY_ID)})")
     for key, limit in (("company", MAX_COMPANY), ("title", MAX_TITLE)):
         value = getattr(config, key)
@@ -166,6 +170,10 @@ def config_problems(config: Config) -> list[str]:
     for key in ("categories", "channels"):
         if problem := names_count_problem(getattr(config, key)):
             problems.append(f"tickets.{key}: {problem}")
+    if problem := names_count_problem(config.agents, MAX_AGENTS):
+        problems.append(f"agents: {problem}")
+    if not 1 <= config.agent_rows <= MAX_AGENTS:
+        problems.append(f"agent_rows: {config.agent_rows} is not between 1 and {MAX_AGENTS}")
     for key, colour in (("primary", config.primary_color), ("accent", config.accent_color)):
         if not is_colour(colour):
             problems.append(f'colors.{key} = {shown(colour)}: expected a colour written "#RRGGBB"')
@@ -226,10 +234,10 @@ def _as_fraction(percent: float) -> str:
     return f"{whole}.{decimals.ljust(2, '0')}"
 
 
-def names_count_problem(names: Any) -> str | None:
-    """Categories, or channels: each one is a column and a chart series."""
-    if names is not None and len(names) > MAX_NAMES:
-        return f"{len(names)} names; at most {MAX_NAMES}"
+def names_count_problem(names: Any, limit: int = MAX_NAMES) -> str | None:
+    """Categories, channels or agents: each one is a column (a row) and a chart series."""
+    if names is not None and len(names) > limit:
+        return f"{len(names)} names; at most {limit}"
     return None
 
 

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from .agents import AGENT_INPUT_BY_ID, AGENT_INPUTS
 from .calculators import Calculator
 from .catalog import ENTERED_INPUTS, OBSERVED_INPUTS
 from .periods import Periods
@@ -48,6 +49,8 @@ class Defaults(Protocol):
     def periods(self) -> Periods: ...
     @property
     def sla(self) -> Mapping[str, float]: ...
+    @property
+    def agents(self) -> tuple[str, ...] | None: ...
 
 
 @dataclass
@@ -72,6 +75,8 @@ class WorkbookData:
     # replaces its own figures, never a team's), and each import's files and time.
     imported: dict[CellKey, Value] = field(default_factory=dict)
     imports: list[dict[str, str]] = field(default_factory=list)
+    # the Agents sheet: agent -> measure (AGENT_INPUTS) -> months, in row order
+    agents: dict[str, dict[str, Series]] = field(default_factory=dict)
 
     def input_series(self, input_id: str, count: int) -> Series:
         return fit(self.inputs.get(input_id), count)
@@ -88,6 +93,8 @@ class WorkbookData:
             return self.channels.setdefault(name, []), index
         if kind in CHANNEL_MEASURES:
             return self.channel_measures.setdefault(kind, {}).setdefault(name, []), index
+        if kind in AGENT_INPUT_BY_ID:
+            return self.agents.setdefault(name, {}).setdefault(kind, []), index
         raise KeyError(key)
 
     def value(self, key: CellKey, periods: Periods) -> Value:
@@ -140,4 +147,14 @@ class WorkbookData:
             sla=dict(config.sla) if self.sla is None else dict(self.sla),
             imported=dict(self.imported),
             imports=list(self.imports),
+            agents={name: {item.id: fit(self.agents.get(name, {}).get(item.id), count)
+                           for item in AGENT_INPUTS}
+                    for name in _agent_names(self.agents, config.agents)},
         )
+
+
+def _agent_names(entered: Mapping[str, object], configured: tuple[str, ...] | None) -> list[str]:
+    """The configured agents, then the ones with entered values the list lacks."""
+    names = list(configured or ())
+    known = {name.casefold() for name in names}
+    return names + [name for name in entered if name.casefold() not in known]

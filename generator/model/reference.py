@@ -12,6 +12,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from .agents import AGENT_INPUTS, AGENT_KPIS
 from .calculators import Calculator
 from .catalog import CHECKS, IMPOSSIBLE, INPUTS, KPI_BY_ID, KPIS, Rollup
 from .data import CHANNEL_MEASURES, Series, Value, WorkbookData, fit
@@ -297,3 +298,78 @@ def _channel_performance(data: WorkbookData, counts: dict[str, Series], periods:
             result[("chan_csat", name, column.key)] = (
                 None if answers is None or good is None or answers == 0 else good / answers)
     return result, helpers
+
+
+# --------------------------------------------------------------------------- agents
+
+
+@dataclass
+class AgentResult:
+    """The Agents sheet's figures: (measure, agent or TOTAL, column key) for every
+    month and year column (entered months are as given), the team's difference
+    from the Tracker (unassigned tickets), and the hidden first-response helpers."""
+
+    values: dict[tuple[str, str, str], Value]
+    unassigned: dict[tuple[str, str], Value]  # (agent input, column key): Tracker minus team
+    helpers: dict[tuple[str, str, int], Value]  # ("xw" or "w", agent, month): the average's parts
+
+
+def agent_columns(periods: Periods) -> tuple[Column, ...]:
+    """The Agents sheet's period columns: the months, then each year (to date)."""
+    return (*periods.months, *periods.year_columns)
+
+
+def agents(data: WorkbookData, periods: Periods | None = None,
+           tracker_result: TrackerResult | None = None) -> AgentResult:
+    periods = periods or Periods()
+    count = periods.count
+    tracker_result = tracker_result or tracker(data, periods)
+    entered = {name: {item.id: fit(measures.get(item.id), count) for item in AGENT_INPUTS}
+               for name, measures in data.agents.items()}
+    helpers: dict[tuple[str, str, int], Value] = {}
+    for name, measures in entered.items():
+        for m in range(count):
+            helpers[("xw", name, m)], helpers[("w", name, m)] = weighted_parts(
+                measures["agent_frt_hours"][m], measures["agent_frt_count"][m])
+    values: dict[tuple[str, str, str], Value] = {}
+    names = [*entered, TOTAL]
+    for column in agent_columns(periods):
+        for name in names:
+            members = list(entered) if name == TOTAL else [name]
+            for item in AGENT_INPUTS:
+                cells = [entered[member][item.id][m] for member in members for m in column.months]
+                if item.weight is None:
+                    if name != TOTAL and not column.is_rollup:
+                        values[(item.id, name, column.key)] = cells[0]
+                    else:
+                        values[(item.id, name, column.key)] = rollup(Rollup.FLOW, cells)
+                elif name != TOTAL and not column.is_rollup:
+                    values[(item.id, name, column.key)] = cells[0]
+                else:
+                    weights = [entered[member][item.weight][m] for member in members
+                               for m in column.months]
+                    values[(item.id, name, column.key)] = rollup(Rollup.WEIGHTED, cells, weights)
+            scope = _AgentScope(values, name, column.key)
+            for kpi in AGENT_KPIS:
+                values[(kpi.id, name, column.key)] = evaluate(kpi.formula, scope)
+    unassigned: dict[tuple[str, str], Value] = {}
+    for item in AGENT_INPUTS:
+        if item.tracker is None or item.weight is not None:
+            continue
+        for column in agent_columns(periods):
+            team = values[(item.id, TOTAL, column.key)]
+            whole = tracker_result.inputs[(item.tracker, column.key)]
+            unassigned[(item.id, column.key)] = None if team is None or whole is None else whole - team
+    return AgentResult(values, unassigned, helpers)
+
+
+class _AgentScope:
+    def __init__(self, values: dict[tuple[str, str, str], Value], name: str, column: str):
+        self.values, self.name, self.column = values, name, column
+
+    def value(self, kind: str, id: str) -> Value:
+        assert kind == "agent", kind
+        return self.values[(id, self.name, self.column)]
+
+    def months(self, kind: str, id: str) -> int | None:
+        return None

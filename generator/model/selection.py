@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .agents import AGENTS
 from .calculators import CALCULATOR_KPI
 from .catalog import CHECKS, INPUT_BY_ID, INPUTS, KPI_BY_ID, KPIS, Check, kpi_inputs
 from .expr import references
@@ -17,14 +18,16 @@ _PRESET_GROUPS = {"support": {"surveys", "tickets", "times"}, "success": {"surve
 
 
 def preset_kpis(preset: str) -> tuple[str, ...] | None:
-    """The KPI ids of a preset (None for "full": every metric)."""
+    """The metric ids of a preset (None for "full": every metric and the Agents
+    sheet); "support" includes the Agents sheet, "success" does not."""
     if preset == "full":
         return None
     if preset not in _PRESET_GROUPS:
         raise ValueError(f"unknown preset {preset!r}; presets: {', '.join(PRESETS)}")
     groups = _PRESET_GROUPS[preset]
-    return tuple(kpi.id for kpi in KPIS
+    kpis = tuple(kpi.id for kpi in KPIS
                  if all(INPUT_BY_ID[id].group in groups for id in kpi_inputs(kpi.id)))
+    return (*kpis, AGENTS) if "tickets" in groups else kpis
 
 
 @dataclass(frozen=True)
@@ -32,10 +35,14 @@ class Selection:
     """The metrics a workbook includes, and everything that follows from them."""
 
     kpis: tuple[str, ...]  # in catalog order
+    agents: bool = True  # the Agents sheet
 
     @classmethod
     def of(cls, kpi_ids: tuple[str, ...] | None) -> Selection:
-        wanted = set(kpi_ids) if kpi_ids is not None else {kpi.id for kpi in KPIS}
+        """The metrics named (KPI ids, and "agents" for the Agents sheet), or all."""
+        agents = kpi_ids is None or AGENTS in kpi_ids
+        wanted = ({id for id in kpi_ids if id != AGENTS} if kpi_ids is not None
+                  else {kpi.id for kpi in KPIS})
         unknown = wanted - set(KPI_BY_ID)
         if unknown:
             raise ValueError(f"unknown metric ids: {', '.join(sorted(unknown))}")
@@ -46,7 +53,12 @@ class Selection:
             if kpi_id not in closed:
                 closed.add(kpi_id)
                 pending += [id for kind, id in references(KPI_BY_ID[kpi_id].formula) if kind == "kpi"]
-        return cls(tuple(kpi.id for kpi in KPIS if kpi.id in closed))
+        return cls(tuple(kpi.id for kpi in KPIS if kpi.id in closed), agents)
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        """The metric ids, as ``metrics`` lists them ("agents" for the Agents sheet)."""
+        return (*self.kpis, AGENTS) if self.agents else self.kpis
 
     @property
     def inputs(self) -> tuple[str, ...]:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from ..config import choices
 from ..config.colours import is_colour
 from ..config.settings import HOURS_BASES
+from ..model.agents import AGENT_INPUTS, AGENT_KPIS, AGENT_MEASURES
 from ..model.calculators import CALCULATOR_KPI, Calculator, calculators
 from ..model.catalog import INPUT_BY_ID, Rollup
 from ..model.data import CHANNEL_MEASURES, SLA_KEYS
@@ -97,6 +98,16 @@ def period_index(label: str, starts: list[dt.date], periods: Periods, kind: str)
             return index
     return None
 SLA_NAMES = SLA_KEYS  # sla_first_reply_hours, sla_resolution_hours, aging_days
+# The Agents sheet: the agent name cells, each measure's agents x periods grid
+# (agent_solved ...) and its year (or year-to-date) column.
+AGENT_NAMES = "agent_names"
+
+
+def agent_year_name(measure: str) -> str:
+    """``agent_year_solved`` for ``agent_solved``: a measure's year column."""
+    return "agent_year_" + measure.removeprefix("agent_")
+
+
 # Channel performance: periods x channels grids, entered (CHANNEL_MEASURES) and computed.
 CHANNEL_CSAT = "chan_csat"
 CHANNEL_GRIDS = (*CHANNEL_MEASURES, CHANNEL_CSAT)
@@ -183,6 +194,8 @@ def entered_names(selection: Selection, layout: int = LAYOUT_VERSION) -> set[str
         names |= {VOLUME.labels, VOLUME.counts, CHANNELS.labels, CHANNELS.counts}
         if layout >= 2:
             names |= set(CHANNEL_MEASURES)
+    if selection.agents and layout >= 2:
+        names |= {AGENT_NAMES, *(item.id for item in AGENT_INPUTS)}
     return names
 
 
@@ -197,6 +210,9 @@ def defined_names(selection: Selection, calcs: Iterable[Calculator]) -> set[str]
         names |= {calculator_result_name(calc.id, result.id) for result in calc.results}
     if selection.volume:
         names |= {VOLUME.total, CHANNELS.total, CHANNEL_CSAT}
+    if selection.agents:
+        names |= {kpi.id for kpi in AGENT_KPIS}
+        names |= {agent_year_name(measure) for measure in AGENT_MEASURES}
     return names
 
 

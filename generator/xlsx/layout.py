@@ -9,6 +9,7 @@ from functools import cached_property
 from xlsxwriter.utility import quote_sheetname, xl_col_to_name, xl_rowcol_to_cell
 
 from ..config.settings import Config
+from ..model.agents import AGENT_INPUT_BY_ID, AGENT_MEASURES
 from ..model.calculators import Calculator
 from ..model.catalog import BENCHMARKS, GROUPS, INPUT_BY_ID, KPI_BY_ID, Input, Kpi
 from ..model.periods import Column, Periods
@@ -277,6 +278,87 @@ class VolumeLayout:
     def total_cell(self, month: int) -> str:
         """The category total of a month, as other sheets refer to it."""
         return f"{quote_sheet(self.sheet)}!{absolute(self.month_row(month), self.category_total_col)}"
+
+
+@dataclass(frozen=True)
+class AgentBlock:
+    """One measure's table on the Agents sheet: its title band, header, a row per
+    agent, the team's row, and (where the Tracker has the figure) the Tracker's
+    row and the unassigned difference."""
+
+    measure: str
+    band_row: int
+    header_row: int
+    first_agent_row: int
+    team_row: int
+    tracker_row: int | None
+    unassigned_row: int | None
+
+    def agent_row(self, index: int) -> int:
+        return self.first_agent_row + index
+
+
+@dataclass
+class AgentsLayout:
+    """The Agents sheet: a table per measure, agents down, months and then each
+    year across (and the team's target beside the computed ones), a chart of
+    tickets solved, and the hidden helpers of the weighted first response."""
+
+    sheet: str
+    agents: tuple[str, ...]  # the named agents, in row order
+    rows: int  # agent rows of every table (the named ones first)
+    periods: Periods = field(default_factory=Periods)
+    blocks: dict[str, AgentBlock] = field(default_factory=dict)
+    chart_row: int = 0
+    helper_row: int = 0  # the first of two hidden rows per agent (the weighted average's parts)
+
+    INTRO_ROW = 2
+    NAME_COL, FIRST_PERIOD_COL = 0, 1
+
+    @classmethod
+    def build(cls, sheet: str, agents: tuple[str, ...], rows: int, periods: Periods) -> AgentsLayout:
+        layout = cls(sheet, agents, max(rows, len(agents)), periods)
+        row = cls.INTRO_ROW + 2
+        for measure in AGENT_MEASURES:
+            item = AGENT_INPUT_BY_ID.get(measure)
+            tracked = item is not None and item.tracker is not None
+            counted = tracked and item is not None and item.weight is None
+            first = row + 2
+            team = first + layout.rows
+            tracker_row = team + 1 if tracked else None
+            unassigned = team + 2 if counted else None
+            layout.blocks[measure] = AgentBlock(measure, row, row + 1, first, team, tracker_row,
+                                                unassigned)
+            row = (unassigned or tracker_row or team) + 2
+        layout.chart_row = row
+        layout.helper_row = row + CHART_ROWS + 1
+        return layout
+
+    def col(self, column: Column) -> int:
+        index = column.months[0] if not column.is_rollup else self.periods.count + column.year
+        return self.FIRST_PERIOD_COL + index
+
+    @property
+    def last_month_col(self) -> int:
+        return self.FIRST_PERIOD_COL + self.periods.count - 1
+
+    @property
+    def target_col(self) -> int:
+        return self.last_month_col + self.periods.years + 1
+
+    @property
+    def last_col(self) -> int:
+        return self.target_col
+
+    @property
+    def last_row(self) -> int:
+        return self.chart_row + CHART_ROWS
+
+    def ref(self, first_row: int, first_col: int, last_row: int, last_col: int) -> str:
+        return f"{quote_sheet(self.sheet)}!{area(first_row, first_col, last_row, last_col)}"
+
+
+CHART_ROWS = 18  # rows a chart of the Agents sheet covers
 
 
 @dataclass(frozen=True, repr=False, eq=False)

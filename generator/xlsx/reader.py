@@ -24,6 +24,7 @@ from typing import Any
 from .. import __version__
 from ..config.choices import LANGUAGES
 from ..errors import UsageError, shown
+from ..model.agents import AGENT_INPUTS, AGENT_KPIS, AGENT_MEASURES, AGENTS
 from ..model.catalog import ENTERED_INPUTS, KPI_BY_ID, OBSERVED_INPUTS
 from ..model.data import CellKey, Value
 from ..model.periods import Periods
@@ -70,6 +71,8 @@ class FilledWorkbook:
     channel_measures: dict[str, dict[str, list[Value]]] = field(default_factory=dict)
     sla: dict[str, Value] = field(default_factory=dict)
     imported: dict[CellKey, Value] = field(default_factory=dict)  # what imports wrote (notes keys)
+    agents: dict[str, dict[str, list[Value]]] = field(default_factory=dict)  # name -> measure -> months
+    had_agents: bool = False  # the workbook has the Agents sheet
 
     @cached_property  # the properties are set once, right after reading the cells
     def made_with(self) -> contract.Properties:
@@ -406,6 +409,8 @@ class _Reader:
                 filled.sla[name] = values[0]
                 self.take_notes(name, "setting", name)
         filled.imported = self.import_log(starts)
+        filled.had_agents = contract.AGENT_NAMES in self.names
+        filled.agents = self.agents(len(starts))
         months = self.grid_months(starts)
         filled.volume = self.by_header(contract.VOLUME, months, len(starts), "vol")
         filled.channels = self.by_header(contract.CHANNELS, months, len(starts), "chan")
@@ -469,6 +474,46 @@ class _Reader:
             if index is not None and kind and key and not problem:
                 log[(str(kind), str(key), index)] = number
         return log
+
+    def agents(self, months: int) -> dict[str, dict[str, list[Value]]]:
+        """Each named agent's entered figures. Every table's rows are the agents of
+        the name cells, in their order; a figure in a row without a name cannot be
+        carried (it is listed), two agents of one name stop the run."""
+        found = self.place(contract.AGENT_NAMES)
+        if found is None:
+            return {}
+        sheet, cells = found
+        names: list[str | None] = []
+        seen: dict[str, Cell] = {}
+        for cell in (c for row in cells for c in row):
+            value = self.value(sheet, cell)
+            name = str(value).strip() if value is not None and str(value).strip() else None
+            if name is not None and name.casefold() in seen:
+                self.defects.append(f"{self.where(sheet, seen[name.casefold()])} and "
+                                    f"{self.where(sheet, cell)} are both the agent {shown(name)} "
+                                    "(names match case-insensitively): rename one")
+            elif name is not None:
+                seen[name.casefold()] = cell
+            names.append(name)
+        agents: dict[str, dict[str, list[Value]]] = {name: {} for name in names if name}
+        for item in AGENT_INPUTS:
+            grid = self.place(item.id)
+            if grid is None:
+                continue
+            grid_sheet, rows = grid
+            for index, row in enumerate(rows):
+                name = names[index] if index < len(names) else None
+                values = [self.number_at(grid_sheet, cell, item.id) for cell in row][:months]
+                values += [None] * (months - len(values))
+                if name is not None:
+                    agents[name][item.id] = values
+                    for month, cell in enumerate(row[:months]):
+                        self.take_cell(grid_sheet, cell, (item.id, name, month))
+                elif any(v is not None for v in values):
+                    self.problems.append(f"{item.id} row {index + 1} ({self.where(grid_sheet, row[0])}): "
+                                         f"figures without an agent's name; type the name in "
+                                         f"{self.where(sheet, cells[index][0])}")
+        return agents
 
     def period_notes(self, months: int) -> list[str | None]:
         """The months' notes as text (a number typed there is kept as its text)."""
@@ -602,16 +647,21 @@ class _Reader:
         families = (contract.kpi_name, contract.quarter_name, contract.year_name,
                     contract.target_name)
         present = {k for k in KPI_BY_ID if any(family(k) in self.names for family in families)}
-        return Selection.of(tuple(present)).kpis if present else ()
+        if contract.AGENT_NAMES in self.names:
+            present.add(AGENTS)
+        return Selection.of(tuple(present)).ids if present else ()
 
     def check_formulas(self, kpis: tuple[str, ...]) -> None:
         """A number typed over a KPI's formula has no place in the new workbook,
         which computes the KPI again: it is listed, never dropped silently."""
         if not self.cells.formulas:
             return
-        for kpi_id in kpis:
-            for name in (contract.kpi_name(kpi_id), contract.quarter_name(kpi_id),
-                         contract.year_name(kpi_id)):
+        computed = [name for kpi_id in kpis for name in (
+            contract.kpi_name(kpi_id), contract.quarter_name(kpi_id), contract.year_name(kpi_id))]
+        computed += [contract.CHANNEL_CSAT, *(kpi.id for kpi in AGENT_KPIS),
+                     *(contract.agent_year_name(measure) for measure in AGENT_MEASURES)]
+        for name in computed:
+            if name in self.names:
                 found = self.place(name)
                 if found is None:
                     continue

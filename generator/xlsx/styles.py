@@ -168,6 +168,12 @@ class Styles:
                             locked=False, text_wrap=True, valign="top")
 
     @property
+    def input_name(self) -> Format:
+        """An unlocked name to type (an agent's), written as text."""
+        return self._format(("input_name",), bg_color=INPUT_FILL, border=1, border_color="#BFBFBF",
+                            locked=False, num_format="@")
+
+    @property
     def rollup_label(self) -> Format:
         return self._format(("rollup_label",), bold=True, bg_color=ROLLUP_FILL)
 

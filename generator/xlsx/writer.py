@@ -27,7 +27,8 @@ from ..model.periods import period_starts
 from ..text import Text
 from . import contract
 from .fixes import SharedFunctionsWorksheet
-from .layout import FormulasLayout, TrackerLayout, VolumeLayout
+from .layout import AgentsLayout, FormulasLayout, TrackerLayout, VolumeLayout
+from .sheets.agents import AgentsSheet
 from .sheets.base import Context
 from .sheets.formulas import FormulasSheet
 from .sheets.own import OwnSheet, write_own_sheet
@@ -62,8 +63,11 @@ def build(workbook: xlsxwriter.Workbook, config: Config | Resolved, data: Workbo
                             config.periods),
         formulas=FormulasLayout.build(calculators_included, sheet_names["formulas"]),
         sheet_names=sheet_names,
-        tracker_result=reference.tracker(data, config.periods),
+        tracker_result=(tracker_result := reference.tracker(data, config.periods)),
         volume_result=reference.volume(data, config.periods),
+        agents=AgentsLayout.build(sheet_names["agents"], tuple(data.agents), config.agent_rows,
+                                  config.periods),
+        agents_result=reference.agents(data, config.periods, tracker_result),
         month_labels=[text("month_label", month_name=month_names[d.month - 1], year=d.year)
                       for d in starts],
         period_starts=starts,
@@ -77,6 +81,8 @@ def build(workbook: xlsxwriter.Workbook, config: Config | Resolved, data: Workbo
     sheets = [StartSheet(context, add("start")), TrackerSheet(context, add("tracker"))]
     if selection.volume:
         sheets.append(VolumeSheet(context, add("volume")))
+    if selection.agents:
+        sheets.append(AgentsSheet(context, add("agents")))
     sheets.append(FormulasSheet(context, add("formulas")))
     for sheet in sheets:
         sheet.write()

@@ -23,7 +23,7 @@ from ...model.catalog import Unit
 from ...model.data import CellKey, WorkbookData
 from ...text import Text
 from ..fixes import BLANK_RESULT
-from ..layout import FormulasLayout, TrackerLayout, VolumeLayout, quote_sheet
+from ..layout import AgentsLayout, FormulasLayout, TrackerLayout, VolumeLayout, quote_sheet
 from ..styles import Styles
 
 
@@ -40,9 +40,11 @@ class Context:
     tracker: TrackerLayout
     volume: VolumeLayout
     formulas: FormulasLayout
+    agents: AgentsLayout
     sheet_names: dict[str, str]
     tracker_result: reference.TrackerResult
     volume_result: reference.VolumeResult
+    agents_result: reference.AgentResult
     month_labels: list[str]
     period_starts: list[dt.date]
     months_filled: list[int]  # 1 for a month with any input, by the reference

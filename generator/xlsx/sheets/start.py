@@ -59,6 +59,8 @@ class StartSheet(SheetWriter):
                           "link_tracker_assumptions"))
         if context.config.selection.volume:
             links.append((names["volume"], "A1", "link_volume"))
+        if context.config.selection.agents:
+            links.append((names["agents"], "A1", "link_agents"))
         links.append((names["formulas"], "A1", "link_formulas"))
         for sheet, target, key in links:
             row += 1
