@@ -43,6 +43,7 @@ def entered(filled: FilledWorkbook) -> dict:
         "channel_measures": {measure: list(grid.values())
                              for measure, grid in filled.channel_measures.items()},
         "sla": filled.sla,
+        "agents": filled.agents,
     }
 
 
@@ -76,6 +77,7 @@ def as_written(config: Config, data) -> dict:
                               for measure, grid in done.channel_measures.items()}
                              if selection.volume else {}),
         "sla": {k: v for k, v in (done.sla or {}).items() if k in selection.sla_settings},
+        "agents": done.agents if selection.agents else {},
     }
 
 
