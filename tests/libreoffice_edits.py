@@ -11,7 +11,8 @@ import time
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from csmetrics.render.libreoffice import find_soffice, profile_uri, run
+from csmetrics.render.libreoffice import find_soffice, profile_uri
+from csmetrics.render.process import run
 
 MODULE = """<?xml version="1.0" encoding="UTF-8"?>
 <!DOCTYPE script:module PUBLIC "-//OpenOffice.org//DTD OfficeDocument 1.0//EN" "module.dtd">

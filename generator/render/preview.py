@@ -23,7 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import CsmetricsError, UsageError
-from .libreoffice import find_soffice, last_line, print_to_pdf, run
+from .libreoffice import find_soffice, print_to_pdf
+from .process import last_line, run
 
 FORMATS = ("png", "pdf")
 MIN_DPI, MAX_DPI = 20, 600
