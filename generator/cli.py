@@ -65,6 +65,7 @@ def main() -> None:
       csmetrics preview new.xlsx --out pages
       csmetrics sheets-protect new.xlsx
       csmetrics import tickets.csv --from team.xlsx --out team.xlsx
+      csmetrics report team.xlsx --out report.pdf
     """
 
 
@@ -274,3 +275,33 @@ def _progress_bar() -> Callable[[str, float], None] | None:
         click.echo(f"\r{stage[:40]:<40} [{bar:<20}] {percent:3d}%{end}", err=True, nl=False)
 
     return show
+
+
+@main.command()
+@click.argument("workbook", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--month", default=None, help="The month, YYYY-MM [default: the last one filled].")
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("report.html"), show_default=True,
+              help="report.html (one self-contained page) or report.pdf (A4, through Chromium).")
+@click.option("--lang", "language", type=click.Choice(LANGUAGES, case_sensitive=False), default=None,
+              help="The report's language [default: the workbook's].")
+def report(workbook: Path, month: str | None, out: Path, language: str | None) -> None:
+    """Write the month's report a team lead sends upward: a tile per KPI (against
+    its target, last month and a year before, with a twelve-month sparkline),
+    quarter and year to date, ticket volume, the largest movers, the agents and
+    the month's note. One self-contained HTML page (no script, no request), or
+    an A4 PDF printed by headless Chromium. The figures are computed from what
+    the workbook holds, so it need not have been recalculated.
+
+    \b
+    Examples:
+      csmetrics report team.xlsx
+          the last month filled, as report.html
+      csmetrics report team.xlsx --month 2026-10 --out october.pdf
+      csmetrics report team.xlsx --lang ru --out report-ru.html
+    """
+    from .report import write_report
+
+    if not workbook.is_file():
+        raise UsageError(f"{workbook}: no such workbook")
+    click.echo(f"Wrote {write_report(workbook, out, month, language)}")

@@ -6,19 +6,21 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Carlito and Liberation Sans have Calibri's and Arial's metrics: LibreOffice then
-# lays pages out as Excel does (the print tests measure them).
-packages="libreoffice-calc-nogui gnumeric poppler-utils fonts-wqy-microhei fonts-crosextra-carlito fonts-liberation"
+# lays pages out as Excel does (the print tests measure them). Chromium loads and
+# prints the report (Playwright drives this system browser; nothing is downloaded).
+packages="libreoffice-calc-nogui gnumeric poppler-utils chromium fonts-wqy-microhei fonts-crosextra-carlito fonts-liberation"
 if ! command -v soffice >/dev/null 2>&1 || ! command -v ssconvert >/dev/null 2>&1 \
-        || ! command -v pdftoppm >/dev/null 2>&1 || ! fc-list :lang=zh 2>/dev/null | grep -q . \
+        || ! command -v pdftoppm >/dev/null 2>&1 || ! command -v chromium >/dev/null 2>&1 \
+        || ! fc-list :lang=zh 2>/dev/null | grep -q . \
         || ! fc-list 2>/dev/null | grep -q Carlito || ! fc-list 2>/dev/null | grep -q "Liberation Sans"; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-        echo "Installing LibreOffice, Gnumeric, poppler-utils and fonts" \
-             "(engines, PDF tools, Chinese glyphs and Calibri's and Arial's metrics for the tests)..."
+        echo "Installing LibreOffice, Gnumeric, poppler-utils, Chromium and fonts" \
+             "(engines, PDF tools, a browser, Chinese glyphs and Calibri's and Arial's metrics for the tests)..."
         apt-get update -qq
         # shellcheck disable=SC2086
         apt-get install -y -qq --no-install-recommends $packages >/dev/null
     else
-        echo "LibreOffice, Gnumeric, pdftoppm or a font is missing: their tests will be" \
+        echo "LibreOffice, Gnumeric, pdftoppm, Chromium or a font is missing: their tests will be" \
              "skipped (install $packages)." >&2
     fi
 fi
@@ -33,6 +35,6 @@ if ! { .venv/bin/python -m pip install -q --upgrade pip setuptools wheel \
     exit 1
 fi
 rm -f "$log"
-.venv/bin/ruff check generator tests benchmarks
+.venv/bin/ruff check generator tests benchmarks scripts
 .venv/bin/mypy
 exec .venv/bin/python -m pytest "$@"

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from csmetrics.cli import main
+from csmetrics.render import chromium
 from csmetrics.xlsx import writer
 from openpyxl import load_workbook
 
@@ -60,6 +61,9 @@ def test_readme_examples_run(tmp_path, monkeypatch):
         args = shlex.split(line)[1:]
         if args[0] == "preview" and not shutil.which("soffice"):
             continue  # needs LibreOffice; tests/test_preview.py covers it
+        if args[0] == "report" and args[-1].endswith(".pdf") and not any(
+                map(shutil.which, chromium.CHROMIUM_NAMES)):
+            continue  # needs Chromium; tests/test_report.py covers it
         result = run(*args)
         assert result.exit_code == 0, (line, result.output, result.stderr)
 
