@@ -19,7 +19,9 @@ from __future__ import annotations
 import base64
 import dataclasses
 import datetime as dt
+import itertools
 import math
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +36,7 @@ from .model import reference
 from .model.catalog import KPI_BY_ID, OBSERVED_INPUTS, Better, Unit
 from .model.data import WorkbookData
 from .model.periods import Column, Periods
+from .model.reference import round_half_away
 from .model.selection import Selection
 from .text import Text, templates_dir
 from .xlsx.reader import FilledWorkbook, read_filled
@@ -53,6 +56,24 @@ NUMBER_STYLES = {"en": NumberStyle(",", "."), "zh-CN": NumberStyle(",", ".", bef
                  "ru": NumberStyle("\u00a0", ",", before_percent="\u00a0"),
                  "af": NumberStyle("\u00a0", ",")}
 FONTS = '"Noto Sans", "Noto Sans CJK SC", "WenQuanYi Micro Hei", "Microsoft YaHei", sans-serif'
+COLOUR = re.compile(r"#[0-9A-Fa-f]{6}")
+# a shown value's decimals per unit (a percentage's as a percentage: 81.3 %)
+DECIMALS = {Unit.PERCENT: 1, Unit.POINTS: 0, Unit.HOURS: 1, Unit.MONEY: 0, Unit.PRICE: 2,
+            Unit.COUNT: 0, Unit.DAYS: 0}
+
+
+def displayed(value: float, unit: Unit) -> float:
+    """The value as the page (and the workbook) shows it: percentages in percent,
+    rounded half away from zero as Excel rounds."""
+    return round_half_away(value * 100 if unit is Unit.PERCENT else value, DECIMALS.get(unit, 2))
+
+
+def font_family(font: str) -> str:
+    """The CSS font list: the workbook's font first, quoted, with nothing in its
+    name that could end the string or the stylesheet; then fallbacks with the
+    four languages' glyphs."""
+    name = "".join(c for c in font if c.isprintable() and c not in '<>&"\\\';{}')
+    return (f'"{name}", ' if name.strip() else "") + FONTS
 
 
 @dataclass
@@ -80,15 +101,23 @@ class Figure:
     def change(self, other: float | None) -> float | None:
         return None if self.value is None or other is None else self.value - other
 
+    def unchanged(self, other: float | None) -> bool:
+        """Whether this value and ``other`` show the same (so no change is shown)."""
+        return (self.value is not None and other is not None
+                and displayed(self.value, self.unit) == displayed(other, self.unit))
+
     def improved(self, other: float | None) -> bool | None:
-        """Whether the change from ``other`` is for the better (None: no direction)."""
+        """Whether the change from ``other`` is for the better (None: no change as
+        shown, or no better direction)."""
         delta = self.change(other)
-        if delta is None or delta == 0 or self.better is Better.NONE:
+        if delta is None or self.unchanged(other) or self.better is Better.NONE:
             return None
         return (delta > 0) == (self.better is Better.HIGHER)
 
     @property
     def relative_change(self) -> float | None:
+        """The change from last month as a share of it; None from a zero (no
+        share of nothing), which leaves the KPI out of the movers."""
         if self.value is None or not self.previous:
             return None
         return (self.value - self.previous) / abs(self.previous)
@@ -135,9 +164,10 @@ class Report:
     bottom_agents: list[AgentLine]
     note: str | None
     logo: str | None  # a data: URI
-    primary: str
+    primary: str  # "#RRGGBB"
     accent: str
-    font: str
+    font_family: str  # CSS, quoted (font_family)
+    volume: bool  # whether the workbook has a Ticket Volume sheet
     currency: str
     source: str
     variables: dict[str, Any]  # the texts' variables: company, title, currency, scales
@@ -175,8 +205,9 @@ def build_report(path: Path, month: str | None = None, language: str | None = No
     year = next(c for c in periods.year_columns if index in c.months)
     figures = [_figure(kpi_id, text, whole, to_date, filled, index, quarter, year, periods)
                for kpi_id in selection.kpis]
+    # the largest relative changes with a better direction, shown as changed
     movers = sorted((f for f in figures if f.relative_change is not None and f.improved(f.previous)
-                     is not None), key=lambda f: -abs(f.relative_change or 0))
+                     is not None), key=lambda f: (-abs(f.relative_change or 0), f.id))
     top, bottom = _agents(data, index, periods, whole)
     return Report(
         language=language, company=made_with.company or text("default_company"),
@@ -192,8 +223,9 @@ def build_report(path: Path, month: str | None = None, language: str | None = No
         worsened=[f for f in movers if not f.improved(f.previous)][:3],
         top_agents=top, bottom_agents=bottom,
         note=filled.period_notes[index] if index < len(filled.period_notes) else None,
-        logo=_data_uri(filled.logo), primary=made_with.primary_color or "#1F4E79",
-        accent=made_with.accent_color or "#2E75B6", font=made_with.font or "Calibri",
+        logo=_data_uri(filled.logo), primary=_colour(made_with.primary_color, "#1F4E79"),
+        accent=_colour(made_with.accent_color, "#2E75B6"),
+        font_family=font_family(made_with.font or "Calibri"), volume=selection.volume,
         currency=currency.code, source=path.name, variables=variables,
     )
 
@@ -310,6 +342,10 @@ def _rollup_label(text: Text, column: Column, periods: Periods) -> str:
     return text("quarter_label", n=number)
 
 
+def _colour(colour: str | None, default: str) -> str:
+    return colour if colour and COLOUR.fullmatch(colour) else default
+
+
 def _data_uri(logo: tuple[str, bytes] | None) -> str | None:
     if logo is None:
         return None
@@ -330,6 +366,8 @@ class Formatter:
         self.text, self.currency = text, CURRENCIES.get(currency, CURRENCIES["USD"])
 
     def number(self, value: float, decimals: int) -> str:
+        """Grouped, with the language's separators, rounded half away from zero."""
+        value = round_half_away(value, decimals)
         shown = f"{abs(value):,.{decimals}f}"
         shown = shown.replace(",", "\x00").replace(".", self.decimal).replace("\x00", self.group)
         return ("−" if value < 0 and round(abs(value), decimals) else "") + shown
@@ -337,22 +375,18 @@ class Formatter:
     def __call__(self, value: float | None, unit: Unit) -> str:
         if value is None or not math.isfinite(value):
             return self.text("report_not_entered")
+        decimals = DECIMALS.get(unit, 2)
         if unit is Unit.PERCENT:
-            return self.number(value * 100, 1) + self.style.before_percent + "%"
-        if unit is Unit.POINTS:
-            return self.number(value, 0)
+            return self.number(value * 100, decimals) + self.style.before_percent + "%"
         if unit is Unit.HOURS:
-            return self.number(value, 1) + self.style.before_unit + self.text("report_hours")
+            return self.number(value, decimals) + self.style.before_unit + self.text("report_hours")
         if unit in (Unit.MONEY, Unit.PRICE):
-            decimals = 0 if unit is Unit.MONEY else 2
-            sign, amount = ("−" if self.number(value, decimals).startswith("−") else "",
-                            self.number(abs(value), decimals))
+            amount = self.number(value, decimals)
+            sign, amount = ("−", amount[1:]) if amount.startswith("−") else ("", amount)
             symbol = self.currency.symbol
             return f"{sign}{symbol}{amount}" if self.currency.number_format.startswith('"') else \
                 f"{sign}{amount}\u00a0{symbol}"
-        if unit in (Unit.COUNT, Unit.DAYS):
-            return self.number(value, 0)
-        return self.number(value, 2)
+        return self.number(value, decimals)
 
     def join(self, names: Iterable[str]) -> str:
         """A list in a sentence: "a, b, c" (Chinese: "a、b、c")."""
@@ -369,16 +403,17 @@ class Formatter:
 
     def trend(self, figure: Figure, other: float | None) -> Trend | None:
         """The change from ``other`` as the page shows it: an arrow, whether it is
-        for the better, the signed difference; equal when both show the same."""
-        delta = figure.change(other)
-        if delta is None:
+        for the better, and the difference of the two values as shown (so that
+        81.3 % after 81.2 % is +0.1 pts); equal when both show the same."""
+        if figure.value is None or other is None:
             return None
-        if self(figure.value, figure.unit) == self(other, figure.unit):
+        if figure.unchanged(other):
             return Trend("=", "same", self.text("report_unchanged"))
         better = figure.improved(other)
+        delta = displayed(figure.value, figure.unit) - displayed(other, figure.unit)
         return Trend("▲" if delta > 0 else "▼",
                      "same" if better is None else "better" if better else "worse",
-                     self.change(delta, figure.unit))
+                     self.change(delta / 100 if figure.unit is Unit.PERCENT else delta, figure.unit))
 
 
 @dataclass(frozen=True)
@@ -401,16 +436,18 @@ def render_html(report: Report) -> str:
     environment = jinja2.Environment(loader=jinja2.FileSystemLoader(templates_dir()),
                                      autoescape=True, undefined=jinja2.StrictUndefined,
                                      trim_blocks=True, lstrip_blocks=True)
+    ids = itertools.count(1)  # the charts' ids: the same page renders the same way
     spark_css, sparklines = charts.sparklines({f.id: f.months for f in report.figures},
-                                              report.primary, report.font + ", " + FONTS)
-    volume = {
-        key: charts.bars([n for n, _ in rows], [v for _, v in rows], colour,
-                         report.font + ", " + FONTS) if any(v is not None for _, v in rows) else None
-        for key, rows, colour in (("categories", report.categories, report.primary),
-                                  ("channels", report.channels, report.accent))}
+                                              report.primary, report.font_family, ids)
+    volume = {key: charts.bars([name for name, _ in rows], [value for _, value in rows], colour,
+                               report.font_family, lambda value: money.number(value, 0), ids)
+              for key, rows, colour in (("categories", report.categories, report.primary),
+                                        ("channels", report.channels, report.accent))}
     return environment.get_template("report.html.j2").render(
         report=report, t=text, fmt=money, sparklines=sparklines, spark_css=spark_css, volume=volume,
-        fonts=FONTS, version=__version__, made=dt.date.today().isoformat(), Unit=Unit,
+        volume_blank={key: [name for name, value in rows if value is None] for key, rows in
+                      (("categories", report.categories), ("channels", report.channels))},
+        version=__version__, made=dt.date.today().isoformat(), Unit=Unit,
         Markup=markupsafe.Markup)
 
 

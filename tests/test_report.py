@@ -20,11 +20,11 @@ from csmetrics.cli import main
 from csmetrics.config.settings import Config
 from csmetrics.errors import UsageError
 from csmetrics.model import reference
-from csmetrics.model.catalog import KPIS, Unit
+from csmetrics.model.catalog import KPIS, Better, Unit
 from csmetrics.model.data import WorkbookData
 from csmetrics.model.periods import Periods
 from csmetrics.render import chromium
-from csmetrics.report import Formatter, build_report, render_html, write_report
+from csmetrics.report import Figure, Formatter, build_report, render_html, write_report
 from csmetrics.text import Text
 from csmetrics.xlsx.writer import write_workbook
 
@@ -47,14 +47,16 @@ def golden_data() -> WorkbookData:
     CSAT 90 % against 85 % last month and 80 % a year ago, target 85 %: met, both
     changes for the better; first response 5.0 h after 3.0 h, target 4 h: missed,
     worse; reopen rate 2 % after 5 %: better although it fell; one-touch 70 % both
-    months: unchanged; NPS entered in January only, CES never: not entered."""
+    months: unchanged; NPS entered in January only, CES never: not entered. The
+    backlog carries over: 150 + 100 - 200 = 50 open at the end of January, and
+    50 + 300 - 300 = 50 at the end of February."""
     return WorkbookData(
         inputs={
             "csat_satisfied": series(feb25=80, jan26=85, feb26=90),
             "csat_responses": series(feb25=100, jan26=100, feb26=100),
             "nps_promoters": series(jan26=50), "nps_passives": series(jan26=30),
             "nps_detractors": series(jan26=20),
-            "tickets_open_start": series(jan26=0, feb26=0),
+            "tickets_open_start": series(jan26=150, feb26=50),
             "tickets_resolved": series(feb25=150, jan26=200, feb26=300),
             "tickets_fcr": series(jan26=140, feb26=210),
             "tickets_reopened": series(jan26=10, feb26=6),
@@ -145,6 +147,11 @@ def test_golden_figures_of_a_workbook_never_recalculated(golden: Path) -> None:
     assert figures["nps"].value is None and figures["nps"].previous == 30
     assert figures["ces"].value is None and figures["ces"].months == [None] * 12
     assert figures["tickets_new"].value == 300 and figures["tickets_new"].previous == 100
+    assert figures["resolution_rate"].value == pytest.approx(300 / 350)
+    assert figures["backlog_end"].value == 50 and figures["backlog_end"].improved(50) is None
+    # movers: the largest relative changes with a direction, shown as changed
+    assert [f.id for f in report.improved] == ["reopen_rate", "resolution_rate", "csat"]
+    assert [f.id for f in report.worsened] == ["frt"]
     assert report.categories == [("Technical issue", 200), ("Billing", 100)]
     assert report.channels == [("Email", 180), ("Chat", 120)]
     assert report.note == "New help centre launched on 9 February."
@@ -193,20 +200,27 @@ def test_golden_page(golden: Path) -> None:
 
 
 def test_every_tile_is_the_reference_value(golden: Path) -> None:
-    """The tiles against the reference computed from the data written, for the
-    report's month and for every month of the workbook."""
-    data, periods = golden_data(), Periods(2)
-    expected = reference.tracker(data, periods)
-    for month in range(12, MONTHS):
-        label = f"2026-{month - 11:02d}"
+    """Every month of the workbook with a figure, its previous month and the same
+    month a year before, against the reference computed from the data written."""
+    expected = reference.tracker(golden_data(), Periods(2)).kpis
+    reported = 0
+    for month in range(MONTHS):
+        label = f"{2025 + month // 12}-{month % 12 + 1:02d}"
         try:
             report = build_report(golden, month=label)
         except UsageError:
-            assert month > FEB_2026  # months without any figure
+            assert month not in (1, 12, FEB_2026)  # months without any figure
             continue
+        reported += 1
         for figure in report.figures:
-            assert figure.value == pytest.approx(expected.kpis[(figure.id, f"m{month}")],
-                                                 nan_ok=True), (label, figure.id)
+            def at(m: int, kpi: str = figure.id) -> float | None:
+                return expected[(kpi, f"m{m}")] if m >= 0 else None
+
+            assert figure.value == pytest.approx(at(month), nan_ok=True), (label, figure.id)
+            assert figure.previous == pytest.approx(at(month - 1) if month else None)
+            assert figure.year_ago == pytest.approx(at(month - 12) if month >= 12 else None)
+            assert figure.months == pytest.approx([at(m) for m in range(month - 11, month + 1)])
+    assert reported == 3
 
 
 def test_the_month_asked_for_and_its_to_date_figures(golden: Path) -> None:
@@ -243,6 +257,23 @@ def test_every_language_renders_its_own_words(golden: Path, language: str) -> No
     assert text("kpi_csat") in html
     month = text("month_label", month_name=text("month_names").split()[1], year=2026)
     assert month in html
+
+
+def test_figures_round_as_the_workbook_shows_them() -> None:
+    """Half away from zero, as Excel formats numbers (not Python's half to even)."""
+    shown = Formatter("en", Text("en"), "USD")
+    assert shown(65 / 80, Unit.PERCENT) == "81.3%"
+    assert shown(12.5, Unit.POINTS) == "13" and shown(-12.5, Unit.POINTS) == "−13"
+    assert shown(2.25, Unit.HOURS) == "2.3\u00a0h" and shown(0.5, Unit.COUNT) == "1"
+    same = Figure("csat", "CSAT", Unit.PERCENT, Better.HIGHER, value=0.9004, previous=0.9)
+    assert same.unchanged(0.9) and same.improved(0.9) is None
+    trend = shown.trend(same, 0.9)
+    assert trend is not None and (trend.arrow, trend.kind) == ("=", "same")
+    # the change is the difference of the values as shown: 81.3 % after 81.2 %
+    up = Figure("csat", "CSAT", Unit.PERCENT, Better.HIGHER, value=0.8125, previous=0.8124)
+    trend = shown.trend(up, 0.8124)
+    assert trend is not None and (trend.arrow, trend.kind, trend.text) == ("▲", "better",
+                                                                           "+0.1\u00a0pts")
 
 
 @pytest.mark.parametrize(("language", "currency", "expected"), [
@@ -289,7 +320,96 @@ def test_the_page_is_self_contained(golden: Path, tmp_path: Path) -> None:
     assert html.count("<style") == 3 and html.count('class="pygal-chart sparkline"') == lines
     ids = re.findall(r'\sid="([^"]+)"', html)
     assert len(ids) == len(set(ids))  # the charts' ids are unique on the page
-    assert render_html(report).count("chart-") == html.count("chart-")
+    assert render_html(report) == html  # the same page every time: ids from the page's counter
+
+
+def test_hostile_names_stay_text(tmp_path: Path) -> None:
+    """Company, title, font, note, category, channel and agent names with markup
+    in them: escaped, or (the font, inside the stylesheet) stripped of what could
+    end it."""
+    hostile = '<img src=x onerror="alert(1)">&"\''
+    config = Config(company=hostile, title=hostile, font=f"Arial</style>{hostile}<style>",
+                    categories=(hostile,), channels=("Email", hostile), agents=(hostile,))
+    data = WorkbookData(inputs={"csat_satisfied": [8, 9] + [None] * 10,
+                                "csat_responses": [10, 10] + [None] * 10},
+                        volume={hostile: [5, 7] + [None] * 10},
+                        channels={"Email": [2, 3] + [None] * 10, hostile: [3, 4] + [None] * 10},
+                        period_notes=[None, f"{hostile}\nSecond line</div>"],
+                        agents={hostile: {"agent_solved": [4, 6] + [None] * 10}})
+    html = render_html(build_report(write_workbook(tmp_path / "hostile.xlsx", config, data)))
+
+    class Elements(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.tags: list[str] = []
+            self.handlers: list[str] = []
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            self.tags.append(tag)
+            self.handlers += [name for name, _ in attrs if name.startswith("on")]
+
+    elements = Elements()
+    elements.feed(html)
+    assert "img" not in elements.tags and elements.handlers == []
+    assert elements.tags.count("style") == 3  # the page's and the two bar charts'
+    assert html.count("&lt;img src=x onerror=&#34;alert(1)&#34;&gt;&amp;&#34;&#39;") >= 5
+    assert "</style><img" not in html and 'font-family: "Arial/styleimg' in html
+    assert "Second line&lt;/div&gt;" in html
+
+
+def test_a_font_name_with_spaces_is_quoted(tmp_path: Path) -> None:
+    workbook = write_workbook(tmp_path / "font.xlsx", Config(font="Source Sans 3"),
+                              WorkbookData(inputs={"csat_satisfied": [8] + [None] * 11,
+                                                   "csat_responses": [10] + [None] * 11}))
+    assert 'font-family: "Source Sans 3", "Noto Sans"' in render_html(build_report(workbook))
+
+
+def test_a_fiscal_year_from_april(tmp_path: Path) -> None:
+    """Months, quarters and the year to date follow the fiscal year (April–March):
+    May 2026 is in Q1, and January 2027 in Q4 of the same fiscal year."""
+    months = [None] * 12
+    satisfied, answers = list(months), list(months)
+    for index, (good, all_) in {0: (80, 100), 1: (90, 100), 9: (70, 100)}.items():
+        satisfied[index], answers[index] = good, all_
+    workbook = write_workbook(tmp_path / "fiscal.xlsx", Config(year=2026, start_month=4),
+                              WorkbookData(inputs={"csat_satisfied": satisfied,
+                                                   "csat_responses": answers}))
+    may = build_report(workbook, month="2026-05")
+    assert (may.month_label, may.previous_label, may.quarter_label) == (
+        "May 2026", "Apr 2026", "Q1 to date")
+    csat = next(f for f in may.figures if f.id == "csat")
+    assert csat.to_date == {"quarter": pytest.approx(0.85), "year": pytest.approx(0.85)}
+    january = build_report(workbook)  # the last month filled
+    assert (january.month_label, january.quarter_label) == ("Jan 2027", "Q4 to date")
+    csat = next(f for f in january.figures if f.id == "csat")
+    assert csat.to_date == {"quarter": pytest.approx(0.7), "year": pytest.approx(0.8)}
+    assert csat.previous is None and csat.months[-10:] == [0.8, 0.9] + [None] * 7 + [0.7]
+
+
+def test_counts_on_the_bars_as_the_language_writes_them(tmp_path: Path) -> None:
+    data = WorkbookData(volume={"Technical issue": [12_345] + [None] * 11,
+                                "Billing": [None] * 12},
+                        channels={"Email": [12_345] + [None] * 11})
+    workbook = write_workbook(tmp_path / "bars.xlsx", Config(categories=("Technical issue",
+                                                                          "Billing"),
+                                                             channels=("Email",)), data)
+    russian = render_html(build_report(workbook, language="ru"))
+    assert re.search(r'class="value[^"]*">12\u00a0345</text>', russian)
+    english = render_html(build_report(workbook))
+    assert re.search(r'class="value[^"]*">12,345</text>', english)
+    assert "Not entered for this month: Billing." in english  # no empty bar for it
+
+
+def test_a_workbook_without_tickets_has_no_volume_section(tmp_path: Path) -> None:
+    data = WorkbookData(inputs={"customers_start": [100, 104] + [None] * 10,
+                                "customers_end": [104, 103] + [None] * 10,
+                                "customers_new": [6, 2] + [None] * 10})
+    workbook = write_workbook(tmp_path / "success.xlsx", Config(preset="success"), data)
+    report = build_report(workbook)
+    html = render_html(report)
+    assert not report.volume and 'id="volume"' not in html
+    assert report.month_label == "Feb 2026" and 'data-kpi="churn_rate"' in html
+    assert "tickets_new" not in {figure.id for figure in report.figures}
 
 
 def test_no_sparkline_without_two_months(golden: Path) -> None:
@@ -350,9 +470,24 @@ def test_foreign_damaged_and_empty_workbooks(tmp_path: Path) -> None:
 def test_a_pdf_without_chromium_is_a_clear_error(golden: Path, tmp_path: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(chromium.shutil, "which", lambda name: None)
+    monkeypatch.delenv(chromium.CHROMIUM_VARIABLE, raising=False)
     result = run(str(golden), "--out", str(tmp_path / "report.pdf"))
     assert result.exit_code == 2 and "Chromium" in result.output
+    assert "CSMETRICS_CHROMIUM" in result.output
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_browser_of_ones_choice(tmp_path: Path) -> None:
+    browser = tmp_path / "my chrome"
+    browser.write_text("")
+    found = chromium.find_chromium(lambda name: None, {chromium.CHROMIUM_VARIABLE: str(browser)})
+    assert found == str(browser)
+    assert chromium.find_chromium(lambda name: f"/opt/{name}",
+                                  {chromium.CHROMIUM_VARIABLE: "brave"}) == "/opt/brave"
+    with pytest.raises(UsageError, match="CSMETRICS_CHROMIUM=/nowhere: no such browser"):
+        chromium.find_chromium(lambda name: None, {chromium.CHROMIUM_VARIABLE: "/nowhere"})
+    assert chromium.find_chromium(lambda name: f"/usr/bin/{name}" if name == "google-chrome"
+                                  else None, {}) == "/usr/bin/google-chrome"
 
 
 def test_html_report_writes_and_replaces_atomically(golden: Path, tmp_path: Path) -> None:

@@ -68,7 +68,7 @@ def test_blocks_render_to_clean_text(language):
                  # the report's
                  "file": "team.xlsx", "version": "0.2.0", "date": "2026-11-02", "month": "Oct 2026",
                  "quarter": "Q4", "solved": "120", "one_touch": "70.0%", "csat": "90.0%",
-                 "kpis": "NPS, CSAT"}
+                 "kpis": "NPS, CSAT", "names": "Email, Chat"}
     for key in sorted(text.keys()):
         rendered = text(key, **variables)
         assert rendered, key

@@ -9,17 +9,22 @@ import shutil
 import subprocess
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from ..errors import CsmetricsError, UsageError
 from .process import is_pdf, last_line, run
 
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome-stable", "google-chrome")
+# macOS keeps applications off PATH
+CHROMIUM_APPS = ("/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
+                 "/Applications/Chromium.app/Contents/MacOS/Chromium")
+CHROMIUM_VARIABLE = "CSMETRICS_CHROMIUM"  # a browser of one's choice: its path or command
 INSTALL_CHROMIUM = (
     "Chromium (or Chrome) is needed to print the report as PDF, but none was found; "
     "install it (Debian/Ubuntu: `sudo apt-get install chromium`; macOS: "
-    "`brew install --cask chromium`), or write the report as HTML (--out report.html)"
+    "`brew install --cask chromium`), set CSMETRICS_CHROMIUM to the browser's path, "
+    "or write the report as HTML (--out report.html)"
 )
 # No network (the page is self-contained), no sync, updates or first-run dialogs:
 # without the background-networking flags a closed network refuses many requests.
@@ -28,11 +33,22 @@ FLAGS = ("--headless", "--disable-gpu", "--no-first-run", "--no-default-browser-
          "--disable-extensions", "--no-pdf-header-footer", "--print-to-pdf-no-header")
 
 
-def find_chromium(which: Callable[[str], str | None] | None = None) -> str:
+def find_chromium(which: Callable[[str], str | None] | None = None,
+                  environ: Mapping[str, str] | None = None) -> str:
+    """The browser: $CSMETRICS_CHROMIUM, else the first Chromium or Chrome on PATH,
+    else the macOS applications."""
     which = which or shutil.which
+    environ = os.environ if environ is None else environ
+    if chosen := environ.get(CHROMIUM_VARIABLE, "").strip():
+        if found := which(chosen) or (chosen if Path(chosen).is_file() else None):
+            return found
+        raise UsageError(f"{CHROMIUM_VARIABLE}={chosen}: no such browser")
     for name in CHROMIUM_NAMES:
         if found := which(name):
             return found
+    for app in CHROMIUM_APPS:
+        if Path(app).is_file():
+            return app
     raise UsageError(INSTALL_CHROMIUM)
 
 
