@@ -29,20 +29,7 @@ source = "eventlog"
 first_reply_activities = "Take in charge ticket"
 solved_activities = ["Resolve ticket", "Closed"]
 """
-GENERIC = """[import]
-source = "generic"
-[import.columns]
-id = "Call Id"
-created = ["Date", "Time"]
-first_reply_seconds = "Speed of answer in seconds"
-solved_flag = "Resolved"
-category = "Topic"
-agent = "Agent"
-csat = "Satisfaction rating"
-[import.values]
-channel = "Phone"
-csat_blank = [0]
-"""
+GENERIC = (FIXTURES / "generic-calls.toml").read_text("utf-8")
 SOURCES = {  # fixture -> the configuration it needs
     "zendesk.csv": "", "zendesk-business-only.csv": "", "freshdesk.csv": "", "intercom.csv": "",
     "hubspot.csv": "", "jira.csv": "", "servicenow.csv": "", "eventlog.csv": EVENTLOG,

@@ -139,22 +139,7 @@ def test_event_log_groups_events_into_tickets() -> None:
 
 
 def test_generic_mapping_joins_columns_reads_flags_and_constants(tmp_path: Path) -> None:
-    config = tmp_path / "csmetrics.toml"
-    config.write_text("""
-[import]
-source = "generic"
-[import.columns]
-id = "Call Id"
-created = ["Date", "Time"]
-first_reply_seconds = "Speed of answer in seconds"
-solved_flag = "Resolved"
-category = "Topic"
-agent = "Agent"
-csat = "Satisfaction rating"
-[import.values]
-channel = "Phone"
-csat_blank = [0]
-""", encoding="utf-8")
+    config = FIXTURES / "generic-calls.toml"
     import tomllib
 
     options = read_import_options(tomllib.loads(config.read_text("utf-8")), tmp_path)
