@@ -21,15 +21,15 @@ import dataclasses
 import datetime as dt
 import itertools
 import math
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from . import __version__
+from .carry import base_config
 from .config.choices import LANGUAGES
-from .config.settings import CURRENCIES
+from .config.resolve import resolve_config, text_for
+from .config.settings import CURRENCIES, Config
 from .errors import UsageError
 from .files import atomic_output
 from .model import reference
@@ -56,7 +56,6 @@ NUMBER_STYLES = {"en": NumberStyle(",", "."), "zh-CN": NumberStyle(",", ".", bef
                  "ru": NumberStyle("\u00a0", ",", before_percent="\u00a0"),
                  "af": NumberStyle("\u00a0", ",")}
 FONTS = '"Noto Sans", "Noto Sans CJK SC", "WenQuanYi Micro Hei", "Microsoft YaHei", sans-serif'
-COLOUR = re.compile(r"#[0-9A-Fa-f]{6}")
 # a shown value's decimals per unit (a percentage's as a percentage: 81.3 %)
 DECIMALS = {Unit.PERCENT: 1, Unit.POINTS: 0, Unit.HOURS: 1, Unit.MONEY: 0, Unit.PRICE: 2,
             Unit.COUNT: 0, Unit.DAYS: 0}
@@ -145,9 +144,7 @@ class AgentLine:
 class Report:
     """Everything the page shows, in the workbook's (or the chosen) language."""
 
-    language: str
-    company: str
-    title: str
+    config: Config  # the workbook's, resolved in the report's language: names, brand, money
     month: dt.date
     month_label: str
     previous_label: str | None
@@ -164,13 +161,17 @@ class Report:
     bottom_agents: list[AgentLine]
     note: str | None
     logo: str | None  # a data: URI
-    primary: str  # "#RRGGBB"
-    accent: str
-    font_family: str  # CSS, quoted (font_family)
     volume: bool  # whether the workbook has a Ticket Volume sheet
-    currency: str
     source: str
-    variables: dict[str, Any]  # the texts' variables: company, title, currency, scales
+
+    @property
+    def language(self) -> str:
+        return self.config.language
+
+    @property
+    def font_family(self) -> str:
+        """The CSS font list, the workbook's font first (quoted, made safe)."""
+        return font_family(self.config.font or "")
 
 
 # ------------------------------------------------------------------------------ figures
@@ -179,27 +180,21 @@ class Report:
 def build_report(path: Path, month: str | None = None, language: str | None = None) -> Report:
     """The report of ``path``'s month (``YYYY-MM``; default: the last one filled)."""
     filled = read_filled(path)
-    made_with = filled.made_with
     language = language or filled.language
     if language not in LANGUAGES:
         raise UsageError(f"--lang {language}: not one of {', '.join(LANGUAGES)}")
-    periods = Periods(max(1, len(filled.starts) // 12))
+    # the configuration the workbook was made with, as regeneration reads it, in
+    # the report's language (whose defaults replace the workbook's language's)
+    config = resolve_config(dataclasses.replace(base_config(filled), language=language))
+    periods = config.periods
     data = _entered(filled)
     selection = Selection.of(filled.kpis or None)
     filled_months = reference.months_filled(data, periods, selection.inputs)
     index = _month_index(path, filled, filled_months, month)
     whole = reference.tracker(data, periods)
     to_date = reference.tracker(_until(data, index, periods), periods)
-    currency = CURRENCIES.get(made_with.currency or "USD", CURRENCIES["USD"])
-    variables = {"company": made_with.company or "", "title": made_with.title or "",
-                 "currency": currency.symbol, "hours": made_with.hours or "calendar",
-                 **_scale_variables(filled)}
-    text = Text(language, **variables)
-    month_names = text("month_names").split()
-
-    def label(i: int) -> str:
-        start = filled.starts[i]
-        return text("month_label", month_name=month_names[start.month - 1], year=start.year)
+    text = text_for(config)
+    labels = text.month_labels(filled.starts)
 
     quarter = next(c for c in periods.quarters if index in c.months)
     year = next(c for c in periods.year_columns if index in c.months)
@@ -210,10 +205,9 @@ def build_report(path: Path, month: str | None = None, language: str | None = No
                      is not None), key=lambda f: (-abs(f.relative_change or 0), f.id))
     top, bottom = _agents(data, index, periods, whole)
     return Report(
-        language=language, company=made_with.company or text("default_company"),
-        title=made_with.title or text("default_title"), month=filled.starts[index],
-        month_label=label(index), previous_label=label(index - 1) if index else None,
-        year_ago_label=label(index - 12) if index >= 12 else None,
+        config=config, month=filled.starts[index],
+        month_label=labels[index], previous_label=labels[index - 1] if index else None,
+        year_ago_label=labels[index - 12] if index >= 12 else None,
         quarter_label=text("report_quarter_to_date", quarter=_rollup_label(text, quarter, periods)),
         year_label=text("report_year_to_date"),
         figures=figures, groups=_groups(figures, text),
@@ -223,10 +217,7 @@ def build_report(path: Path, month: str | None = None, language: str | None = No
         worsened=[f for f in movers if not f.improved(f.previous)][:3],
         top_agents=top, bottom_agents=bottom,
         note=filled.period_notes[index] if index < len(filled.period_notes) else None,
-        logo=_data_uri(filled.logo), primary=_colour(made_with.primary_color, "#1F4E79"),
-        accent=_colour(made_with.accent_color, "#2E75B6"),
-        font_family=font_family(made_with.font or "Calibri"), volume=selection.volume,
-        currency=currency.code, source=path.name, variables=variables,
+        logo=_data_uri(filled.logo), volume=selection.volume, source=path.name,
     )
 
 
@@ -235,14 +226,6 @@ def _entered(filled: FilledWorkbook) -> WorkbookData:
                         targets=filled.targets, gross_margin=filled.gross_margin if
                         filled.had_gross_margin else 1.0, observed=filled.observed,
                         channel_measures=filled.channel_measures, agents=filled.agents)
-
-
-def _scale_variables(filled: FilledWorkbook) -> dict[str, int]:
-    scales = filled.scales
-    if scales is None:
-        return {"csat_scale": 5, "csat_satisfied_from": 4, "ces_scale": 5, "ces_easy_from": 4}
-    return {"csat_scale": scales.csat_points, "csat_satisfied_from": scales.csat_satisfied_from,
-            "ces_scale": scales.ces_points, "ces_easy_from": scales.ces_easy_from}
 
 
 def _month_index(path: Path, filled: FilledWorkbook, filled_months: list[int],
@@ -342,10 +325,6 @@ def _rollup_label(text: Text, column: Column, periods: Periods) -> str:
     return text("quarter_label", n=number)
 
 
-def _colour(colour: str | None, default: str) -> str:
-    return colour if colour and COLOUR.fullmatch(colour) else default
-
-
 def _data_uri(logo: tuple[str, bytes] | None) -> str | None:
     if logo is None:
         return None
@@ -430,19 +409,20 @@ def render_html(report: Report) -> str:
 
     from .render import charts
 
-    text = Text(report.language, **{**report.variables, "company": report.company,
-                                    "title": report.title})
-    money = Formatter(report.language, text, report.currency)
+    text = text_for(report.config)
+    money = Formatter(report.language, text, report.config.money.code)
     environment = jinja2.Environment(loader=jinja2.FileSystemLoader(templates_dir()),
                                      autoescape=True, undefined=jinja2.StrictUndefined,
                                      trim_blocks=True, lstrip_blocks=True)
     ids = itertools.count(1)  # the charts' ids: the same page renders the same way
     spark_css, sparklines = charts.sparklines({f.id: f.months for f in report.figures},
-                                              report.primary, report.font_family, ids)
+                                              report.config.primary_color, report.font_family,
+                                              ids)
     volume = {key: charts.bars([name for name, _ in rows], [value for _, value in rows], colour,
                                report.font_family, lambda value: money.number(value, 0), ids)
-              for key, rows, colour in (("categories", report.categories, report.primary),
-                                        ("channels", report.channels, report.accent))}
+              for key, rows, colour in (
+                  ("categories", report.categories, report.config.primary_color),
+                  ("channels", report.channels, report.config.accent_color))}
     return environment.get_template("report.html.j2").render(
         report=report, t=text, fmt=money, sparklines=sparklines, spark_css=spark_css, volume=volume,
         volume_blank={key: [name for name, value in rows if value is None] for key, rows in

@@ -10,9 +10,11 @@ neither jinja2 nor the templates (most of the command's start-up otherwise).
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import os
+from collections.abc import Iterable
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -155,6 +157,12 @@ class Text:
 
     def keys(self) -> set[str]:
         return set(self._blocks)
+
+    def month_labels(self, starts: Iterable[dt.date]) -> list[str]:
+        """Each month as the language labels it in headers ("Jan 2026")."""
+        names = self("month_names").split()
+        return [self("month_label", month_name=names[start.month - 1], year=start.year)
+                for start in starts]
 
     def __call__(self, key: str, **variables: Any) -> str:
         self.used.add(key)

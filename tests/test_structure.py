@@ -29,7 +29,7 @@ ALLOWED: dict[str, set[str]] = {
     "generate": {"model", "config", "xlsx", "carry", *UTILITIES},
     "sheets_protect": {"xlsx", *UTILITIES},
     "importing": {"model", "config", "xlsx", "carry", "generate", "importers", *UTILITIES},
-    "report": {"model", "config", "xlsx", "render", *UTILITIES},
+    "report": {"model", "config", "xlsx", "carry", "render", *UTILITIES},
     "cli": {"config", "generate", "render", "sheets_protect", "importing", "report", *UTILITIES},
     "__main__": {"cli"},
     **{name: UTILITIES for name in UTILITIES},

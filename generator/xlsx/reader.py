@@ -724,9 +724,7 @@ def month_labels(starts: list[dt.date]) -> dict[str, int]:
     labels: dict[str, int] = {}
     for language in LANGUAGES:
         text = Text(language)
-        names = text("month_names").split()
-        for index, start in enumerate(starts):
-            label = text("month_label", month_name=names[start.month - 1], year=start.year)
+        for index, label in enumerate(text.month_labels(starts)):
             labels.setdefault(_normal(label), index)
         text.save()
     return labels

@@ -50,7 +50,6 @@ def build(workbook: xlsxwriter.Workbook, config: Config | Resolved, data: Workbo
                                  if selection.calculator_included(calc.id))
     data = data.completed(config, calculators_included)
     starts = period_starts(config.year, config.start_month, config.periods.count)
-    month_names = text("month_names").split()
     context = Context(
         workbook=workbook,
         config=config,
@@ -68,8 +67,7 @@ def build(workbook: xlsxwriter.Workbook, config: Config | Resolved, data: Workbo
         agents=AgentsLayout.build(sheet_names["agents"], tuple(data.agents), config.agent_rows,
                                   config.periods),
         agents_result=reference.agents(data, config.periods, tracker_result),
-        month_labels=[text("month_label", month_name=month_names[d.month - 1], year=d.year)
-                      for d in starts],
+        month_labels=text.month_labels(starts),
         period_starts=starts,
         months_filled=reference.months_filled(data, config.periods, selection.inputs),
         rollup_labels=rollup_labels(config, text),
