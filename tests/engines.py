@@ -34,7 +34,7 @@ import tempfile
 import warnings
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import NoReturn, Protocol
 
 import ironcalc
 import pytest
@@ -206,14 +206,25 @@ def engine_available(name: str) -> bool:
     return shutil.which(command) is not None
 
 
+def missing(message: str) -> NoReturn:
+    """A tool the test needs is missing: skip, but fail under CI=true, where every
+    test must run."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{message}, but CI=true requires it", pytrace=False)
+    pytest.skip(message)
+
+
 def require_engine(name: str) -> None:
     """Skip the test if ``name`` is missing, but fail under CI, where it must run."""
-    if engine_available(name):
-        return
-    message = f"{name} ({_ENGINE_COMMANDS[name]}) is not installed"
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{message}, but CI=true requires every engine to run", pytrace=False)
-    pytest.skip(message)
+    if not engine_available(name):
+        missing(f"{name} ({_ENGINE_COMMANDS[name]}) is not installed")
+
+
+def require_poppler() -> None:
+    """Skip without poppler-utils (pdftoppm, pdftotext, pdfinfo), but fail under CI."""
+    absent = [tool for tool in ("pdftoppm", "pdftotext", "pdfinfo") if not shutil.which(tool)]
+    if absent:
+        missing(f"poppler-utils ({', '.join(absent)}) is not installed")
 
 
 def _run(cmd: list[str], timeout: float) -> subprocess.CompletedProcess[str]:

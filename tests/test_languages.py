@@ -149,15 +149,13 @@ def test_chinese_workbook_uses_a_font_with_its_glyphs(books):
 def test_chinese_workbook_renders_its_labels_to_pdf(tmp_path):
     """LibreOffice prints the zh-CN workbook with its glyphs: the PDF's text holds
     the Chinese sheet titles, labels and the recalculated NPS example (65)."""
-    import shutil
     import subprocess
 
     from csmetrics.render.preview import render_preview
-    from engines import require_engine
+    from engines import require_engine, require_poppler
 
     require_engine("libreoffice")
-    if not shutil.which("pdftotext"):
-        pytest.fail("pdftotext (poppler-utils) is missing") if _ci() else pytest.skip("no pdftotext")
+    require_poppler()
     path = tmp_path / "zh.xlsx"
     context = make_workbook(path, Config(language="zh-CN"))  # calculators hold the examples
     (pdf,) = render_preview(path, tmp_path, "pdf")
@@ -173,9 +171,3 @@ def test_chinese_workbook_renders_its_labels_to_pdf(tmp_path):
     for label in labels:
         assert re.sub(r"\s+", "", label) in squeezed, label
     assert "65" in text
-
-
-def _ci() -> bool:
-    import os
-
-    return os.environ.get("CI") == "true"

@@ -30,7 +30,7 @@ from csmetrics.errors import CsmetricsError, UsageError
 from csmetrics.model.reference import TOTAL
 from csmetrics.render import libreoffice, preview
 from csmetrics.xlsx.sheets.base import Context, SheetWriter
-from engines import require_engine
+from engines import require_engine, require_poppler
 from workbooks import make_workbook, random_data
 
 engines = pytest.mark.engines  # runs LibreOffice
@@ -40,17 +40,6 @@ A4_LONG, A4_SHORT = 11.69, 8.27  # inches; the workbook prints A4 landscape
 STALE = -424242  # cached value of every formula of the filled workbook: never right
 STALE_TEXTS = ("424242", "424,242")  # however a number format shows it
 WORK_PREFIX = "csmetrics-preview-"
-
-
-def require_poppler() -> None:
-    """Skip without poppler-utils, but fail under CI, where it must run."""
-    missing = [tool for tool in ("pdftoppm", "pdftotext", "pdfinfo") if not shutil.which(tool)]
-    if not missing:
-        return
-    message = f"poppler-utils ({', '.join(missing)}) is not installed"
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{message}, but CI=true requires it", pytrace=False)
-    pytest.skip(message)
 
 
 def require_tools() -> None:

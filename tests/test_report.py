@@ -7,9 +7,7 @@ screenshot that is not blank; A4 PDFs with their Chinese and Cyrillic glyphs).""
 from __future__ import annotations
 
 import base64
-import os
 import re
-import shutil
 import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
@@ -27,6 +25,7 @@ from csmetrics.render import chromium
 from csmetrics.report import Figure, Formatter, build_report, render_html, write_report
 from csmetrics.text import Text
 from csmetrics.xlsx.writer import write_workbook
+from engines import missing, require_poppler
 
 MONTHS = 24  # two fiscal years, January 2025 to December 2026
 FEB_2026 = 13
@@ -509,10 +508,7 @@ def require_chromium() -> str:
     try:
         return chromium.find_chromium()
     except UsageError:
-        if os.environ.get("CI") == "true":
-            pytest.fail("Chromium is not installed, but CI=true requires the browser tests",
-                        pytrace=False)
-        pytest.skip("Chromium is not installed")
+        missing("Chromium is not installed")
 
 
 @pytest.fixture(scope="module")
@@ -603,8 +599,7 @@ def test_in_the_browser(page, golden: Path, tmp_path: Path, language: str) -> No
 @pytest.mark.parametrize("language", ["en", "zh-CN", "ru"])
 def test_pdf_is_a4_with_the_language_glyphs(golden: Path, tmp_path: Path, language: str) -> None:
     require_chromium()
-    if not shutil.which("pdftotext"):
-        pytest.skip("poppler-utils (pdftotext) is not installed")
+    require_poppler()
     out = write_report(golden, tmp_path / "report.pdf", language=language)
     info = subprocess.run(["pdfinfo", str(out)], check=True, capture_output=True,
                           text=True).stdout
